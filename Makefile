@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ANVIL  := node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+
+.PHONY: demo test lint bench install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+# The anvil JSON-RPC node, from npm, into this project (never installed by hand).
+$(ANVIL): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	test -x $@ && touch $@
+
+demo: $(STAMP)
+	$(BIN)/sharing demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check sharing tests scripts bench
+	$(BIN)/mypy sharing
+
+test: $(STAMP) $(ANVIL) lint
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q
+
+bench: $(STAMP) $(ANVIL)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis
