@@ -1,0 +1,1049 @@
+# pragma version 0.4.3
+# pragma nonreentrancy on
+"""
+@title Automated Indicator Sharing alliance
+@license GNU Affero General Public License v3.0 only
+@notice The whole on-chain life of a threat indicator in an information
+        sharing alliance (an ISAC): member firms commit and reveal the
+        keccak-256 of a STIX 2.1 bundle, an appointed panel votes on it
+        (valid, CVSS base score x10, scope), anyone finalises, and the pool
+        credits the submitter by the reward formula of `reward_math`.
+        Rewards are pulled with `claim()`; a reward the pool cannot pay yet
+        is queued as a debt and paid, in order, when the pool is funded.
+        Reputation and pool access follow verified contributions.
+@dev Storage of an indicator is packed into three words (head, timing,
+     votes) because reveal and vote are the calls members make most.
+     The panel is a set of at most `MAX_PANEL` seats; each seat votes once
+     per indicator. Every state change emits an event, so that the history
+     of every indicator and every wei can be rebuilt from logs alone.
+"""
+
+from snekmate.auth import access_control
+from snekmate.utils import pausable
+
+import reward_math
+
+initializes: access_control
+initializes: pausable
+
+# `set_role_admin` is left out: the role scheme (admin > governor, pauser)
+# is fixed at deployment so that a governor cannot re-parent roles.
+exports: (
+    access_control.supportsInterface,
+    access_control.hasRole,
+    access_control.getRoleAdmin,
+    access_control.grantRole,
+    access_control.revokeRole,
+    access_control.renounceRole,
+    access_control.DEFAULT_ADMIN_ROLE,
+    pausable.paused,
+)
+
+# ---------------------------------------------------------------- constants
+
+# @dev Role that runs membership, the panel and the reward schedule.
+GOVERNOR_ROLE: public(constant(bytes32)) = keccak256("GOVERNOR_ROLE")
+# @dev Role that may pause and unpause.
+PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
+
+# @dev Largest panel (seats); bounds every loop over votes.
+MAX_PANEL: public(constant(uint256)) = 16
+# @dev Number of indicator categories (codes 0..15; names live off chain).
+MAX_CATEGORIES: public(constant(uint256)) = 16
+# @dev Sector tiers: 0 critical infrastructure, 1 core business, 2 small business.
+TIERS: constant(uint256) = 3
+# @dev Indicator classes: 0 root vulnerability, 1 specific.
+CLASSES: constant(uint256) = 2
+# @dev Scopes: 0 single organisation, 1 sector-wide, 2 cross-sector.
+SCOPES: constant(uint256) = 3
+# @dev CVSS base score x10 ceiling.
+MAX_SCORE_X10: constant(uint256) = 100
+
+# @dev Hard bounds that governance can never leave.
+MAX_BASE_REWARD_WEI: public(constant(uint256)) = 100 * 10**18
+MAX_MULT_BPS: public(constant(uint256)) = 50_000
+MIN_CLASS_SCOPE_MULT_BPS: public(constant(uint256)) = 1_000
+PRICE_FLOOR_BPS: public(constant(uint256)) = 1_000
+PRICE_CEILING_BPS: public(constant(uint256)) = 30_000
+MIN_DECAY_BPS: public(constant(uint256)) = 5_000
+MAX_RECOVERY_BPS: public(constant(uint256)) = 10_000
+MIN_WINDOW_S: public(constant(uint256)) = 60
+MAX_WINDOW_S: public(constant(uint256)) = 30 * 86_400
+MIN_EPOCH_S: public(constant(uint256)) = 60
+MAX_EPOCH_S: public(constant(uint256)) = 365 * 86_400
+MAX_ACCESS_EPOCHS: public(constant(uint256)) = 520
+MAX_REJECT_PENALTY: public(constant(uint256)) = 10_000
+# @dev Debts settled automatically by one `fund()`; more via `settle_debts`.
+AUTO_SETTLE_DEBTS: public(constant(uint256)) = 8
+MAX_SETTLE_DEBTS: public(constant(uint256)) = 64
+
+# @dev Indicator status codes.
+STATUS_NONE: constant(uint256) = 0
+STATUS_PENDING: constant(uint256) = 1
+STATUS_VERIFIED: constant(uint256) = 2
+STATUS_REJECTED: constant(uint256) = 3
+STATUS_EXPIRED: constant(uint256) = 4
+
+MASK8: constant(uint256) = 2**8 - 1
+MASK9: constant(uint256) = 2**9 - 1
+MASK16: constant(uint256) = 2**16 - 1
+MASK64: constant(uint256) = 2**64 - 1
+MASK128: constant(uint256) = 2**128 - 1
+MASK160: constant(uint256) = 2**160 - 1
+
+# --------------------------------------------------------------- immutables
+
+# @dev Timestamp of epoch 0.
+GENESIS_TIME: public(immutable(uint256))
+# @dev Length of an epoch in seconds (access and price recovery count epochs).
+EPOCH_LENGTH: public(immutable(uint256))
+
+# ------------------------------------------------------------------ storage
+
+# @dev Member tier plus one (0 = not a member).
+_tier_plus_one: HashMap[address, uint256]
+# @dev Epoch of the member's last verified indicator plus one (0 = never).
+last_verified_epoch_plus_one: public(HashMap[address, uint256])
+# @dev Last epoch (plus one) of an access right granted by governance.
+access_granted_until_plus_one: public(HashMap[address, uint256])
+# @dev Reputation points; rises with verified value, falls with rejections.
+reputation: public(HashMap[address, int256])
+
+# @dev Panel seat (plus one) held by an address (0 = not a panellist).
+_seat_plus_one: HashMap[address, uint256]
+# @dev Holder of each seat.
+seat_holder: public(address[MAX_PANEL])
+# @dev Firm a panellist belongs to (it never votes on that firm's indicators).
+panellist_affiliation: public(HashMap[address, address])
+# @dev Number of occupied seats.
+panel_size: public(uint256)
+# @dev Votes on one side needed to decide; always a strict majority of the panel.
+quorum: public(uint256)
+
+# @dev Commitment -> packed (sequence << 128 | block << 64 | timestamp), per sender.
+_commits: HashMap[address, HashMap[bytes32, uint256]]
+# @dev Commitments made so far; orders "who committed first".
+commit_count: public(uint256)
+
+# @dev Packed head: submitter | sequence << 160 | category << 224 | class << 232 | status << 240.
+_head: HashMap[bytes32, uint256]
+# @dev Packed timing: vote opens | vote closes << 64 | quorum << 128 | reward << 136 (uint120).
+_timing: HashMap[bytes32, uint256]
+# @dev Packed votes: seat bitmap (16) | valid (8) << 16 | invalid (8) << 24 | 16 x 9-bit entries << 32.
+_votes: HashMap[bytes32, uint256]
+# @dev Severity (x10) and scope decided at finalisation: severity | scope << 8.
+_outcome: HashMap[bytes32, uint256]
+
+# @dev Seconds after a commit during which it may be revealed; voting opens after.
+reveal_window: public(uint256)
+# @dev Seconds the panel has to vote.
+vote_window: public(uint256)
+# @dev A verified contribution grants pool access for this many epochs.
+access_epochs: public(uint256)
+# @dev When True every member reads the pool (the "open pool" regime).
+pool_open: public(bool)
+# @dev Reputation points lost per rejected indicator.
+reject_penalty: public(uint256)
+
+# @dev Reward schedule (see `reward_math._reward`).
+base_reward_wei: public(uint256[TIERS])
+class_mult_bps: public(uint256[CLASSES])
+severity_mult_bps: public(uint256[reward_math.SEVERITY_BANDS])
+scope_mult_bps: public(uint256[SCOPES])
+
+# @dev Dynamic price index rule.
+price_base_bps: public(uint256)
+price_min_bps: public(uint256)
+price_max_bps: public(uint256)
+price_decay_bps: public(uint256)
+price_recovery_bps: public(uint256)
+# @dev Per category: index after its last verified report | (epoch + 1) << 128.
+_price: HashMap[uint256, uint256]
+
+# @dev Wei each firm can pull now.
+claimable: public(HashMap[address, uint256])
+# @dev Sum of `claimable`.
+total_claimable: public(uint256)
+# @dev Funded wei not yet allocated to anyone.
+unallocated: public(uint256)
+# @dev Wei owed to each firm that the pool could not pay yet.
+owed: public(HashMap[address, uint256])
+# @dev Sum of `owed` (a liability not backed by the balance).
+total_owed: public(uint256)
+# @dev FIFO queue of debts: index -> firm and amount still owed.
+debt_firm: public(HashMap[uint256, address])
+debt_amount: public(HashMap[uint256, uint256])
+debt_head: public(uint256)
+debt_tail: public(uint256)
+
+# ------------------------------------------------------------------- events
+
+event MemberRegistered:
+    firm: indexed(address)
+    tier: uint256
+
+event MemberTierChanged:
+    firm: indexed(address)
+    tier: uint256
+
+event MemberRemoved:
+    firm: indexed(address)
+
+event AccessGranted:
+    firm: indexed(address)
+    until_epoch: uint256
+
+event PanellistAppointed:
+    panellist: indexed(address)
+    seat: uint256
+    affiliation: address
+
+event PanellistRemoved:
+    panellist: indexed(address)
+    seat: uint256
+
+event QuorumChanged:
+    quorum: uint256
+
+event WindowsChanged:
+    reveal_window: uint256
+    vote_window: uint256
+
+event AccessRuleChanged:
+    access_epochs: uint256
+    pool_open: bool
+
+event RejectPenaltyChanged:
+    penalty: uint256
+
+event RewardScheduleChanged:
+    base_reward_wei: uint256[TIERS]
+    class_mult_bps: uint256[CLASSES]
+    severity_mult_bps: uint256[reward_math.SEVERITY_BANDS]
+    scope_mult_bps: uint256[SCOPES]
+
+event PriceRuleChanged:
+    base_bps: uint256
+    min_bps: uint256
+    max_bps: uint256
+    decay_bps: uint256
+    recovery_bps: uint256
+
+event IndicatorCommitted:
+    firm: indexed(address)
+    commitment: indexed(bytes32)
+    sequence: uint256
+
+event IndicatorRevealed:
+    content_hash: indexed(bytes32)
+    firm: indexed(address)
+    category: uint256
+    claimed_class: uint256
+    sequence: uint256
+    vote_opens: uint256
+    vote_closes: uint256
+
+event IndicatorSuperseded:
+    content_hash: indexed(bytes32)
+    displaced: indexed(address)
+    firm: indexed(address)
+
+event VoteCast:
+    content_hash: indexed(bytes32)
+    panellist: indexed(address)
+    seat: uint256
+    valid: bool
+    score_x10: uint256
+    scope: uint256
+
+event IndicatorFinalised:
+    content_hash: indexed(bytes32)
+    firm: indexed(address)
+    status: uint256
+    severity_x10: uint256
+    scope: uint256
+    reward: uint256
+
+event PriceIndexUpdated:
+    category: indexed(uint256)
+    priced_bps: uint256
+    new_bps: uint256
+
+event ReputationChanged:
+    firm: indexed(address)
+    delta: int256
+    reputation: int256
+
+event PoolFunded:
+    funder: indexed(address)
+    amount: uint256
+
+event RewardCredited:
+    firm: indexed(address)
+    content_hash: indexed(bytes32)
+    amount: uint256
+
+event RewardOwed:
+    firm: indexed(address)
+    content_hash: indexed(bytes32)
+    amount: uint256
+    debt_index: uint256
+
+event DebtSettled:
+    firm: indexed(address)
+    debt_index: uint256
+    amount: uint256
+    remaining: uint256
+
+event RewardClaimed:
+    firm: indexed(address)
+    amount: uint256
+
+
+# ------------------------------------------------------------- constructor
+
+@deploy
+def __init__(epoch_length: uint256):
+    """
+    @dev The deployer holds every role at first; hand them to a multisig
+         or a governor contract after set-up.
+    @param epoch_length Seconds per epoch, in [MIN_EPOCH_S, MAX_EPOCH_S].
+    """
+    assert epoch_length >= MIN_EPOCH_S and epoch_length <= MAX_EPOCH_S, "ais_alliance: epoch length out of bounds"
+    access_control.__init__()
+    pausable.__init__()
+    access_control._grant_role(GOVERNOR_ROLE, msg.sender)
+    access_control._grant_role(PAUSER_ROLE, msg.sender)
+    GENESIS_TIME = block.timestamp
+    EPOCH_LENGTH = epoch_length
+
+    self.quorum = 1
+    self.reveal_window = 3_600
+    self.vote_window = 86_400
+    self.access_epochs = 4
+    self.reject_penalty = 50
+    log QuorumChanged(quorum=1)
+    log WindowsChanged(reveal_window=3_600, vote_window=86_400)
+    log AccessRuleChanged(access_epochs=4, pool_open=False)
+    log RejectPenaltyChanged(penalty=50)
+    self._set_reward_schedule(
+        [5 * 10**17, 3 * 10**17, 2 * 10**17],
+        [15_000, 10_000],
+        [0, 2_500, 5_000, 10_000, 20_000],
+        [10_000, 15_000, 20_000],
+    )
+    self._set_price_rule(10_000, 5_000, 20_000, 9_000, 500)
+
+
+# ------------------------------------------------------------- governance
+
+@external
+def pause():
+    """
+    @notice Stop commits, reveals, votes and finalisation. Claims and
+            funding stay open: nobody's money is trapped by a pause.
+    """
+    access_control._check_role(PAUSER_ROLE, msg.sender)
+    pausable._pause()
+
+
+@external
+def unpause():
+    """
+    @notice Resume normal operation.
+    """
+    access_control._check_role(PAUSER_ROLE, msg.sender)
+    pausable._unpause()
+
+
+@external
+def register_member(firm: address, tier: uint256):
+    """
+    @notice Admit `firm` to the alliance in sector `tier`.
+    @param firm The firm's account.
+    @param tier 0 critical infrastructure, 1 core business, 2 small business.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert firm != empty(address), "ais_alliance: zero address"
+    assert tier < TIERS, "ais_alliance: unknown tier"
+    assert self._tier_plus_one[firm] == 0, "ais_alliance: already a member"
+    self._tier_plus_one[firm] = tier + 1
+    log MemberRegistered(firm=firm, tier=tier)
+
+
+@external
+def set_member_tier(firm: address, tier: uint256):
+    """
+    @notice Move a member to another sector tier (applies to later finalisations).
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert self._tier_plus_one[firm] != 0, "ais_alliance: not a member"
+    assert tier < TIERS, "ais_alliance: unknown tier"
+    self._tier_plus_one[firm] = tier + 1
+    log MemberTierChanged(firm=firm, tier=tier)
+
+
+@external
+def remove_member(firm: address):
+    """
+    @notice Remove a member. It can no longer commit, reveal or read the
+            pool; what it is owed or can claim stays its own, and its
+            pending indicators are still decided and paid.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert self._tier_plus_one[firm] != 0, "ais_alliance: not a member"
+    self._tier_plus_one[firm] = 0
+    log MemberRemoved(firm=firm)
+
+
+@external
+def grant_access(firm: address, until_epoch: uint256):
+    """
+    @notice Grant `firm` pool access up to and including `until_epoch`
+            (e.g. a paid membership), independent of contributions.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert self._tier_plus_one[firm] != 0, "ais_alliance: not a member"
+    self.access_granted_until_plus_one[firm] = until_epoch + 1
+    log AccessGranted(firm=firm, until_epoch=until_epoch)
+
+
+@external
+def appoint_panellist(panellist: address, affiliation: address):
+    """
+    @notice Give `panellist` a free panel seat; the quorum is raised if
+            needed so that it stays a strict majority of the panel.
+    @param panellist The voter's account.
+    @param affiliation The member firm it belongs to, or the zero address
+           for an independent panellist.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert panellist != empty(address), "ais_alliance: zero address"
+    assert self._seat_plus_one[panellist] == 0, "ais_alliance: already a panellist"
+    size: uint256 = self.panel_size
+    assert size < MAX_PANEL, "ais_alliance: panel is full"
+    seat: uint256 = MAX_PANEL
+    for i: uint256 in range(MAX_PANEL):
+        if self.seat_holder[i] == empty(address):
+            seat = i
+            break
+    self.seat_holder[seat] = panellist
+    self._seat_plus_one[panellist] = seat + 1
+    self.panellist_affiliation[panellist] = affiliation
+    self.panel_size = size + 1
+    log PanellistAppointed(panellist=panellist, seat=seat, affiliation=affiliation)
+    # Keep the quorum a strict majority of the larger panel.
+    majority: uint256 = (size + 1) // 2 + 1
+    if self.quorum < majority:
+        self.quorum = majority
+        log QuorumChanged(quorum=majority)
+
+
+@external
+def remove_panellist(panellist: address):
+    """
+    @notice Free `panellist`'s seat; its earlier votes stand. If the quorum
+            would exceed the smaller panel, it is lowered to the panel size.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    seat_plus_one: uint256 = self._seat_plus_one[panellist]
+    assert seat_plus_one != 0, "ais_alliance: not a panellist"
+    self.seat_holder[seat_plus_one - 1] = empty(address)
+    self._seat_plus_one[panellist] = 0
+    self.panellist_affiliation[panellist] = empty(address)
+    size: uint256 = self.panel_size - 1
+    self.panel_size = size
+    log PanellistRemoved(panellist=panellist, seat=seat_plus_one - 1)
+    if self.quorum > size and size > 0:
+        self.quorum = size
+        log QuorumChanged(quorum=size)
+
+
+@external
+def set_quorum(new_quorum: uint256):
+    """
+    @notice Votes on one side needed to decide an indicator: at least 1,
+            at most the panel size, and a strict majority of it, so that
+            a colluding minority can never decide alone.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    size: uint256 = self.panel_size
+    assert new_quorum >= 1 and new_quorum <= max(size, 1), "ais_alliance: quorum out of bounds"
+    assert 2 * new_quorum > size, "ais_alliance: quorum would not be a majority"
+    self.quorum = new_quorum
+    log QuorumChanged(quorum=new_quorum)
+
+
+@external
+def set_windows(new_reveal_window: uint256, new_vote_window: uint256):
+    """
+    @notice Set the reveal and vote windows (seconds), each in
+            [MIN_WINDOW_S, MAX_WINDOW_S]; they apply to later reveals.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert new_reveal_window >= MIN_WINDOW_S and new_reveal_window <= MAX_WINDOW_S, "ais_alliance: window out of bounds"
+    assert new_vote_window >= MIN_WINDOW_S and new_vote_window <= MAX_WINDOW_S, "ais_alliance: window out of bounds"
+    self.reveal_window = new_reveal_window
+    self.vote_window = new_vote_window
+    log WindowsChanged(reveal_window=new_reveal_window, vote_window=new_vote_window)
+
+
+@external
+def set_access_rule(new_access_epochs: uint256, open_pool: bool):
+    """
+    @notice Gate the pool: a verified contribution grants access for
+            `new_access_epochs` epochs (1..MAX_ACCESS_EPOCHS); with
+            `open_pool` every member reads it.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert new_access_epochs >= 1 and new_access_epochs <= MAX_ACCESS_EPOCHS, "ais_alliance: access epochs out of bounds"
+    self.access_epochs = new_access_epochs
+    self.pool_open = open_pool
+    log AccessRuleChanged(access_epochs=new_access_epochs, pool_open=open_pool)
+
+
+@external
+def set_reject_penalty(penalty: uint256):
+    """
+    @notice Reputation points a rejected indicator costs its submitter.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert penalty <= MAX_REJECT_PENALTY, "ais_alliance: penalty out of bounds"
+    self.reject_penalty = penalty
+    log RejectPenaltyChanged(penalty=penalty)
+
+
+@external
+def set_reward_schedule(
+    base_wei: uint256[TIERS],
+    class_bps: uint256[CLASSES],
+    severity_bps: uint256[reward_math.SEVERITY_BANDS],
+    scope_bps: uint256[SCOPES],
+):
+    """
+    @notice Replace the reward tables, within the hard bounds: bases at
+            most MAX_BASE_REWARD_WEI and non-increasing from critical to
+            small business; multipliers at most MAX_MULT_BPS; class and
+            scope multipliers at least MIN_CLASS_SCOPE_MULT_BPS; severity
+            and scope multipliers non-decreasing.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    self._set_reward_schedule(base_wei, class_bps, severity_bps, scope_bps)
+
+
+@external
+def set_price_rule(base_bps: uint256, min_bps: uint256, max_bps: uint256, decay_bps: uint256, recovery_bps: uint256):
+    """
+    @notice Set the dynamic price rule within its hard bounds:
+            PRICE_FLOOR_BPS <= min <= base <= max <= PRICE_CEILING_BPS,
+            MIN_DECAY_BPS <= decay <= 10_000, recovery <= MAX_RECOVERY_BPS.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    self._set_price_rule(base_bps, min_bps, max_bps, decay_bps, recovery_bps)
+
+
+# ---------------------------------------------------------------- members
+
+@external
+def commit(commitment: bytes32):
+    """
+    @notice Commit to an indicator without showing it:
+            commitment = keccak256(abi_encode(content_hash, salt, sender)).
+    @dev Keyed by sender, so a copied commitment neither blocks the
+         original nor can ever be revealed by the copier.
+    """
+    pausable._require_not_paused()
+    assert self._tier_plus_one[msg.sender] != 0, "ais_alliance: caller is not a member"
+    assert commitment != empty(bytes32), "ais_alliance: empty commitment"
+    assert self._commits[msg.sender][commitment] == 0, "ais_alliance: commitment exists"
+    seq: uint256 = self.commit_count + 1
+    self.commit_count = seq
+    self._commits[msg.sender][commitment] = (seq << 128) | (block.number << 64) | block.timestamp
+    log IndicatorCommitted(firm=msg.sender, commitment=commitment, sequence=seq)
+
+
+@external
+def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_class: uint256):
+    """
+    @notice Reveal a committed indicator, in a later block than the commit
+            and before the reveal window closes. The same content is
+            rewarded once, to the firm that committed first: a reveal
+            whose commitment is older than a pending rival's replaces it.
+    @param content_hash keccak-256 of the bundle's canonical JSON.
+    @param salt The secret used in the commitment.
+    @param category The indicator category code, below MAX_CATEGORIES.
+    @param claimed_class 0 root vulnerability, 1 specific.
+    """
+    pausable._require_not_paused()
+    assert self._tier_plus_one[msg.sender] != 0, "ais_alliance: caller is not a member"
+    assert category < MAX_CATEGORIES, "ais_alliance: unknown category"
+    assert claimed_class < CLASSES, "ais_alliance: unknown class"
+    commitment: bytes32 = keccak256(abi_encode(content_hash, salt, msg.sender))
+    packed: uint256 = self._commits[msg.sender][commitment]
+    assert packed != 0, "ais_alliance: no such commitment"
+    assert block.number > (packed >> 64) & MASK64, "ais_alliance: reveal in the commit block"
+    committed_at: uint256 = packed & MASK64
+    assert block.timestamp < committed_at + self.reveal_window, "ais_alliance: reveal window closed"
+    seq: uint256 = packed >> 128
+
+    head: uint256 = self._head[content_hash]
+    if head != 0:
+        holder: address = convert(head & MASK160, address)
+        status: uint256 = (head >> 240) & MASK8
+        if status == STATUS_PENDING and seq < (head >> 160) & MASK64 and block.timestamp < self._timing[content_hash] & MASK64:
+            log IndicatorSuperseded(content_hash=content_hash, displaced=holder, firm=msg.sender)
+        elif status == STATUS_EXPIRED and holder == msg.sender:
+            pass
+        else:
+            raise "ais_alliance: duplicate content"
+
+    self._commits[msg.sender][commitment] = 0
+    vote_opens: uint256 = committed_at + self.reveal_window
+    vote_closes: uint256 = vote_opens + self.vote_window
+    self._head[content_hash] = (
+        convert(msg.sender, uint256) | (seq << 160) | (category << 224) | (claimed_class << 232) | (STATUS_PENDING << 240)
+    )
+    self._timing[content_hash] = vote_opens | (vote_closes << 64) | (self.quorum << 128)
+    self._votes[content_hash] = 0
+    log IndicatorRevealed(
+        content_hash=content_hash,
+        firm=msg.sender,
+        category=category,
+        claimed_class=claimed_class,
+        sequence=seq,
+        vote_opens=vote_opens,
+        vote_closes=vote_closes,
+    )
+
+
+@external
+def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256):
+    """
+    @notice Cast this panel seat's vote on a pending indicator, once, while
+            its voting window is open. A panellist never votes on an
+            indicator of the firm it belongs to.
+    @param valid Whether the indicator is genuine and correctly classed.
+    @param score_x10 CVSS base score times ten (0..100); ignored if invalid.
+    @param scope 0 single organisation, 1 sector-wide, 2 cross-sector; ignored if invalid.
+    """
+    pausable._require_not_paused()
+    seat_plus_one: uint256 = self._seat_plus_one[msg.sender]
+    assert seat_plus_one != 0, "ais_alliance: caller is not a panellist"
+    head: uint256 = self._head[content_hash]
+    assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
+    submitter: address = convert(head & MASK160, address)
+    assert msg.sender != submitter and self.panellist_affiliation[msg.sender] != submitter, "ais_alliance: panellist votes on own firm"
+    timing: uint256 = self._timing[content_hash]
+    assert block.timestamp >= timing & MASK64, "ais_alliance: voting not open"
+    assert block.timestamp < (timing >> 64) & MASK64, "ais_alliance: voting closed"
+    seat: uint256 = seat_plus_one - 1
+    votes: uint256 = self._votes[content_hash]
+    assert votes & (1 << seat) == 0, "ais_alliance: seat already voted"
+    score: uint256 = 0
+    scp: uint256 = 0
+    if valid:
+        assert score_x10 <= MAX_SCORE_X10, "ais_alliance: score out of range"
+        assert scope < SCOPES, "ais_alliance: unknown scope"
+        score = score_x10
+        scp = scope
+        n_valid: uint256 = (votes >> 16) & MASK8
+        entry: uint256 = (score << 2) | scp
+        votes = votes + (1 << 16) + (entry << (32 + 9 * n_valid))
+    else:
+        votes = votes + (1 << 24)
+    self._votes[content_hash] = votes | (1 << seat)
+    log VoteCast(content_hash=content_hash, panellist=msg.sender, seat=seat, valid=valid, score_x10=score, scope=scp)
+
+
+@external
+def finalise(content_hash: bytes32):
+    """
+    @notice Decide a pending indicator, once either side has the quorum
+            or the voting window has closed. Anyone may call it.
+            Verified: severity and scope are the medians of the valid
+            votes, the submitter is credited (or owed) the reward, its
+            reputation and access rise and the category's price falls.
+            Rejected: reputation falls. Neither side at quorum when the
+            window closes: expired, nothing paid, the submitter may
+            submit it again.
+    """
+    pausable._require_not_paused()
+    head: uint256 = self._head[content_hash]
+    assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
+    timing: uint256 = self._timing[content_hash]
+    votes: uint256 = self._votes[content_hash]
+    q: uint256 = (timing >> 128) & MASK8
+    n_valid: uint256 = (votes >> 16) & MASK8
+    n_invalid: uint256 = (votes >> 24) & MASK8
+    closed: bool = block.timestamp >= (timing >> 64) & MASK64
+    assert n_valid >= q or n_invalid >= q or closed, "ais_alliance: not decided yet"
+    submitter: address = convert(head & MASK160, address)
+
+    status: uint256 = STATUS_EXPIRED
+    severity: uint256 = 0
+    scope: uint256 = 0
+    reward: uint256 = 0
+    if n_valid >= q:
+        status = STATUS_VERIFIED
+        scores: DynArray[uint256, MAX_PANEL] = []
+        scopes: DynArray[uint256, MAX_PANEL] = []
+        for i: uint256 in range(MAX_PANEL):
+            if i >= n_valid:
+                break
+            entry: uint256 = (votes >> (32 + 9 * i)) & MASK9
+            scores.append(entry >> 2)
+            scopes.append(entry & 3)
+        severity = reward_math._median(scores)
+        scope = reward_math._median(scopes)
+    elif n_invalid >= q:
+        status = STATUS_REJECTED
+
+    self._head[content_hash] = (head & ~(MASK8 << 240)) | (status << 240)
+    if status == STATUS_VERIFIED:
+        category: uint256 = (head >> 224) & MASK8
+        claimed_class: uint256 = (head >> 232) & MASK8
+        epoch: uint256 = self._epoch()
+        price: uint256 = self._price_now(category, epoch)
+        tier: uint256 = self._tier_at_finalisation(submitter)
+        reward = reward_math._reward(
+            self.base_reward_wei[tier],
+            self.class_mult_bps[claimed_class],
+            self.severity_mult_bps[reward_math._severity_band(severity)],
+            self.scope_mult_bps[scope],
+            price,
+        )
+        new_price: uint256 = reward_math._decayed_price(price, self.price_decay_bps, self.price_min_bps)
+        self._price[category] = new_price | ((epoch + 1) << 128)
+        self._timing[content_hash] = timing | (reward << 136)
+        self._outcome[content_hash] = severity | (scope << 8)
+        self.last_verified_epoch_plus_one[submitter] = epoch + 1
+        log IndicatorFinalised(content_hash=content_hash, firm=submitter, status=status, severity_x10=severity, scope=scope, reward=reward)
+        log PriceIndexUpdated(category=category, priced_bps=price, new_bps=new_price)
+        self._change_reputation(submitter, convert(severity * (scope + 1), int256))
+        self._allocate(submitter, content_hash, reward)
+    else:
+        log IndicatorFinalised(content_hash=content_hash, firm=submitter, status=status, severity_x10=0, scope=0, reward=0)
+        if status == STATUS_REJECTED:
+            self._change_reputation(submitter, -convert(self.reject_penalty, int256))
+
+
+# ------------------------------------------------------------------ money
+
+@external
+@payable
+def fund():
+    """
+    @notice Add wei to the reward pool; anyone may. Outstanding debts are
+            settled first, in order (up to AUTO_SETTLE_DEBTS of them).
+    """
+    assert msg.value > 0, "ais_alliance: nothing to fund"
+    self.unallocated += msg.value
+    log PoolFunded(funder=msg.sender, amount=msg.value)
+    self._settle_debts(AUTO_SETTLE_DEBTS)
+
+
+@external
+def settle_debts(max_count: uint256) -> uint256:
+    """
+    @notice Pay queued debts in order from the unallocated pool; anyone may.
+    @param max_count At most this many debts (1..MAX_SETTLE_DEBTS).
+    @return uint256 The wei moved from the pool to claimable balances.
+    """
+    assert max_count >= 1 and max_count <= MAX_SETTLE_DEBTS, "ais_alliance: count out of bounds"
+    assert self.debt_head < self.debt_tail, "ais_alliance: no debts"
+    return self._settle_debts(max_count)
+
+
+@external
+def claim() -> uint256:
+    """
+    @notice Pull the caller's claimable rewards. Works while paused.
+    @return uint256 The wei sent.
+    """
+    amount: uint256 = self.claimable[msg.sender]
+    assert amount > 0, "ais_alliance: nothing to claim"
+    self.claimable[msg.sender] = 0
+    self.total_claimable -= amount
+    log RewardClaimed(firm=msg.sender, amount=amount)
+    raw_call(msg.sender, b"", value=amount)
+    return amount
+
+
+# ------------------------------------------------------------------- views
+
+@external
+@view
+def is_member(firm: address) -> bool:
+    """
+    @notice Whether `firm` is a current member.
+    """
+    return self._tier_plus_one[firm] != 0
+
+
+@external
+@view
+def tier_of(firm: address) -> uint256:
+    """
+    @notice The member's tier; reverts for a non-member.
+    """
+    t: uint256 = self._tier_plus_one[firm]
+    assert t != 0, "ais_alliance: not a member"
+    return t - 1
+
+
+@external
+@view
+def is_panellist(account: address) -> bool:
+    """
+    @notice Whether `account` holds a panel seat.
+    """
+    return self._seat_plus_one[account] != 0
+
+
+@external
+@view
+def current_epoch() -> uint256:
+    """
+    @notice The current epoch number.
+    """
+    return self._epoch()
+
+
+@external
+@view
+def has_access(firm: address) -> bool:
+    """
+    @notice The pool access rule: a current member that has a verified
+            indicator within the last `access_epochs` epochs, or holds an
+            access right from governance, or any member if the pool is open.
+    """
+    if self._tier_plus_one[firm] == 0:
+        return False
+    if self.pool_open:
+        return True
+    epoch: uint256 = self._epoch()
+    if self.access_granted_until_plus_one[firm] > epoch:
+        return True
+    last: uint256 = self.last_verified_epoch_plus_one[firm]
+    return last != 0 and epoch < last - 1 + self.access_epochs
+
+
+@external
+@view
+def commitment_of(firm: address, commitment: bytes32) -> (uint256, uint256, uint256):
+    """
+    @notice A pending commitment's sequence number, block and timestamp
+            (zeros if absent or already revealed).
+    """
+    packed: uint256 = self._commits[firm][commitment]
+    return packed >> 128, (packed >> 64) & MASK64, packed & MASK64
+
+
+@external
+@view
+def indicator(content_hash: bytes32) -> (address, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256):
+    """
+    @notice Everything the chain knows of an indicator: submitter, commit
+            sequence, category, claimed class, status (0 none, 1 pending,
+            2 verified, 3 rejected, 4 expired), vote opens, vote closes,
+            quorum, valid votes, invalid votes, severity x10, scope, reward.
+    """
+    head: uint256 = self._head[content_hash]
+    timing: uint256 = self._timing[content_hash]
+    votes: uint256 = self._votes[content_hash]
+    outcome: uint256 = self._outcome[content_hash]
+    return (
+        convert(head & MASK160, address),
+        (head >> 160) & MASK64,
+        (head >> 224) & MASK8,
+        (head >> 232) & MASK8,
+        (head >> 240) & MASK8,
+        timing & MASK64,
+        (timing >> 64) & MASK64,
+        (timing >> 128) & MASK8,
+        (votes >> 16) & MASK8,
+        (votes >> 24) & MASK8,
+        outcome & MASK8,
+        (outcome >> 8) & MASK8,
+        timing >> 136,
+    )
+
+
+@external
+@view
+def has_voted(content_hash: bytes32, panellist: address) -> bool:
+    """
+    @notice Whether `panellist`'s seat has voted on the indicator.
+    """
+    seat_plus_one: uint256 = self._seat_plus_one[panellist]
+    if seat_plus_one == 0:
+        return False
+    return self._votes[content_hash] & (1 << (seat_plus_one - 1)) != 0
+
+
+@external
+@view
+def price_index(category: uint256) -> uint256:
+    """
+    @notice The category's dynamic price index now, in basis points.
+    """
+    assert category < MAX_CATEGORIES, "ais_alliance: unknown category"
+    return self._price_now(category, self._epoch())
+
+
+@external
+@view
+def quote(tier: uint256, claimed_class: uint256, score_x10: uint256, scope: uint256, category: uint256) -> uint256:
+    """
+    @notice The reward an indicator with these attributes would earn if it
+            were finalised now (same arithmetic as `finalise`).
+    """
+    assert tier < TIERS, "ais_alliance: unknown tier"
+    assert claimed_class < CLASSES, "ais_alliance: unknown class"
+    assert score_x10 <= MAX_SCORE_X10, "ais_alliance: score out of range"
+    assert scope < SCOPES, "ais_alliance: unknown scope"
+    assert category < MAX_CATEGORIES, "ais_alliance: unknown category"
+    return reward_math._reward(
+        self.base_reward_wei[tier],
+        self.class_mult_bps[claimed_class],
+        self.severity_mult_bps[reward_math._severity_band(score_x10)],
+        self.scope_mult_bps[scope],
+        self._price_now(category, self._epoch()),
+    )
+
+
+# ---------------------------------------------------------------- internal
+
+@internal
+@view
+def _epoch() -> uint256:
+    return (block.timestamp - GENESIS_TIME) // EPOCH_LENGTH
+
+
+@internal
+@view
+def _price_now(category: uint256, epoch: uint256) -> uint256:
+    packed: uint256 = self._price[category]
+    return reward_math._current_price(
+        packed & MASK128,
+        packed >> 128,
+        epoch,
+        self.price_base_bps,
+        self.price_min_bps,
+        self.price_max_bps,
+        self.price_recovery_bps,
+    )
+
+
+@internal
+@view
+def _tier_at_finalisation(firm: address) -> uint256:
+    # A firm removed while its indicator was pending is paid at the lowest tier.
+    t: uint256 = self._tier_plus_one[firm]
+    if t == 0:
+        return TIERS - 1
+    return t - 1
+
+
+@internal
+def _change_reputation(firm: address, delta: int256):
+    rep: int256 = self.reputation[firm] + delta
+    self.reputation[firm] = rep
+    log ReputationChanged(firm=firm, delta=delta, reputation=rep)
+
+
+@internal
+def _allocate(firm: address, content_hash: bytes32, reward: uint256):
+    """
+    @dev Credit what the pool can pay now; queue the rest as a debt. While
+         older debts are outstanding, a new reward joins the queue behind
+         them instead of jumping ahead.
+    """
+    if reward == 0:
+        return
+    paid: uint256 = 0
+    if self.debt_head == self.debt_tail:
+        paid = min(reward, self.unallocated)
+    if paid > 0:
+        self.unallocated -= paid
+        self.claimable[firm] += paid
+        self.total_claimable += paid
+        log RewardCredited(firm=firm, content_hash=content_hash, amount=paid)
+    rest: uint256 = reward - paid
+    if rest > 0:
+        index: uint256 = self.debt_tail
+        self.debt_firm[index] = firm
+        self.debt_amount[index] = rest
+        self.debt_tail = index + 1
+        self.owed[firm] += rest
+        self.total_owed += rest
+        log RewardOwed(firm=firm, content_hash=content_hash, amount=rest, debt_index=index)
+
+
+@internal
+def _settle_debts(max_count: uint256) -> uint256:
+    moved: uint256 = 0
+    head: uint256 = self.debt_head
+    tail: uint256 = self.debt_tail
+    for _i: uint256 in range(MAX_SETTLE_DEBTS):
+        if _i >= max_count or head == tail or self.unallocated == 0:
+            break
+        firm: address = self.debt_firm[head]
+        amount: uint256 = self.debt_amount[head]
+        pay: uint256 = min(amount, self.unallocated)
+        self.unallocated -= pay
+        self.claimable[firm] += pay
+        self.total_claimable += pay
+        self.owed[firm] -= pay
+        self.total_owed -= pay
+        moved += pay
+        log DebtSettled(firm=firm, debt_index=head, amount=pay, remaining=amount - pay)
+        if pay == amount:
+            self.debt_amount[head] = 0
+            self.debt_firm[head] = empty(address)
+            head += 1
+        else:
+            self.debt_amount[head] = amount - pay
+    self.debt_head = head
+    return moved
+
+
+@internal
+def _set_reward_schedule(
+    base_wei: uint256[TIERS],
+    class_bps: uint256[CLASSES],
+    severity_bps: uint256[reward_math.SEVERITY_BANDS],
+    scope_bps: uint256[SCOPES],
+):
+    for i: uint256 in range(TIERS):
+        assert base_wei[i] <= MAX_BASE_REWARD_WEI, "ais_alliance: reward out of bounds"
+        if i > 0:
+            assert base_wei[i] <= base_wei[i - 1], "ais_alliance: tiers out of order"
+    for i: uint256 in range(CLASSES):
+        assert class_bps[i] >= MIN_CLASS_SCOPE_MULT_BPS and class_bps[i] <= MAX_MULT_BPS, "ais_alliance: multiplier out of bounds"
+    for i: uint256 in range(reward_math.SEVERITY_BANDS):
+        assert severity_bps[i] <= MAX_MULT_BPS, "ais_alliance: multiplier out of bounds"
+        if i > 0:
+            assert severity_bps[i] >= severity_bps[i - 1], "ais_alliance: severity out of order"
+    for i: uint256 in range(SCOPES):
+        assert scope_bps[i] >= MIN_CLASS_SCOPE_MULT_BPS and scope_bps[i] <= MAX_MULT_BPS, "ais_alliance: multiplier out of bounds"
+        if i > 0:
+            assert scope_bps[i] >= scope_bps[i - 1], "ais_alliance: scope out of order"
+    self.base_reward_wei = base_wei
+    self.class_mult_bps = class_bps
+    self.severity_mult_bps = severity_bps
+    self.scope_mult_bps = scope_bps
+    log RewardScheduleChanged(base_reward_wei=base_wei, class_mult_bps=class_bps, severity_mult_bps=severity_bps, scope_mult_bps=scope_bps)
+
+
+@internal
+def _set_price_rule(base_bps: uint256, min_bps: uint256, max_bps: uint256, decay_bps: uint256, recovery_bps: uint256):
+    assert PRICE_FLOOR_BPS <= min_bps and min_bps <= base_bps and base_bps <= max_bps and max_bps <= PRICE_CEILING_BPS, "ais_alliance: price bounds out of order"
+    assert decay_bps >= MIN_DECAY_BPS and decay_bps <= reward_math.BPS, "ais_alliance: decay out of bounds"
+    assert recovery_bps <= MAX_RECOVERY_BPS, "ais_alliance: recovery out of bounds"
+    self.price_base_bps = base_bps
+    self.price_min_bps = min_bps
+    self.price_max_bps = max_bps
+    self.price_decay_bps = decay_bps
+    self.price_recovery_bps = recovery_bps
+    log PriceRuleChanged(base_bps=base_bps, min_bps=min_bps, max_bps=max_bps, decay_bps=decay_bps, recovery_bps=recovery_bps)

@@ -1,0 +1,290 @@
+"""Deploy and drive the AIS alliance contract: one object for the CLI, bots and tests."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from eth_abi import encode
+from eth_utils import keccak
+from web3 import Web3
+
+from sharing.chain.compile import ROOT, load_artifact
+from sharing.chain.connect import Chain
+from sharing.chain.contract import Handle, at, deploy
+from sharing.errors import DeploymentError
+from sharing.quote import PriceRule, RewardSchedule
+
+CONTRACT = "AisAlliance"
+GOVERNOR_ROLE = keccak(text="GOVERNOR_ROLE")
+PAUSER_ROLE = keccak(text="PAUSER_ROLE")
+
+
+class Status(IntEnum):
+    """Indicator status codes of ``AisAlliance``."""
+
+    NONE = 0
+    PENDING = 1
+    VERIFIED = 2
+    REJECTED = 3
+    EXPIRED = 4
+
+
+@dataclass(frozen=True)
+class IndicatorState:
+    """What the chain holds about one indicator (``AisAlliance.indicator``)."""
+
+    submitter: str
+    sequence: int
+    category: int
+    claimed_class: int
+    status: Status
+    vote_opens: int
+    vote_closes: int
+    quorum: int
+    valid_votes: int
+    invalid_votes: int
+    severity_x10: int
+    scope: int
+    reward: int
+
+
+def commitment_of(content_hash: bytes, salt: bytes, sender: str) -> bytes:
+    """``keccak256(abi_encode(content_hash, salt, sender))``, as the contract checks it."""
+    return keccak(encode(["bytes32", "bytes32", "address"], [content_hash, salt, sender]))
+
+
+def new_salt() -> bytes:
+    """A fresh 32-byte secret for a commitment."""
+    return secrets.token_bytes(32)
+
+
+@dataclass
+class AisSystem:
+    """The deployed alliance plus the account that governs it.
+
+    Every transaction names its sender; the object keeps no hidden state
+    beyond the contract handle, so several processes may drive one chain.
+    """
+
+    chain: Chain
+    alliance: Handle
+    governance: str
+
+    # ------------------------------------------------------------ set-up
+
+    @classmethod
+    def deploy(
+        cls, chain: Chain, governance: str | None = None, epoch_length: int = 86_400
+    ) -> AisSystem:
+        """Compile (cached) and deploy the alliance; ``governance`` holds every role."""
+        gov = governance or chain.accounts[0]
+        handle = deploy(chain, load_artifact(CONTRACT), epoch_length, sender=gov)
+        return cls(chain=chain, alliance=handle, governance=gov)
+
+    @classmethod
+    def at(cls, chain: Chain, address: str, governance: str) -> AisSystem:
+        """Attach to an existing deployment."""
+        return cls(chain=chain, alliance=at(chain, load_artifact(CONTRACT), address), governance=governance)
+
+    @property
+    def address(self) -> str:
+        """Address of the alliance contract."""
+        return str(self.alliance.address)
+
+    def tx(self, fn: str, *args: Any, sender: str, value: int = 0) -> dict[str, Any]:
+        """Send any transaction to the alliance."""
+        return self.alliance.transact(fn, *args, sender=sender, value=value)
+
+    def call(self, fn: str, *args: Any) -> Any:
+        """Call any view of the alliance."""
+        return self.alliance.call(fn, *args)
+
+    # -------------------------------------------------------- governance
+
+    def register_member(self, firm: str, tier: int) -> dict[str, Any]:
+        """Admit ``firm`` in sector ``tier`` (0 critical, 1 core, 2 small)."""
+        return self.tx("register_member", firm, tier, sender=self.governance)
+
+    def appoint_panellist(self, panellist: str, affiliation: str | None = None) -> dict[str, Any]:
+        """Give ``panellist`` a seat; ``affiliation`` is its firm, if any."""
+        aff = affiliation or "0x0000000000000000000000000000000000000000"
+        return self.tx("appoint_panellist", panellist, aff, sender=self.governance)
+
+    def set_quorum(self, quorum: int) -> dict[str, Any]:
+        """Set the votes on one side needed to decide."""
+        return self.tx("set_quorum", quorum, sender=self.governance)
+
+    def set_windows(self, reveal_s: int, vote_s: int) -> dict[str, Any]:
+        """Set the reveal and vote windows in seconds."""
+        return self.tx("set_windows", reveal_s, vote_s, sender=self.governance)
+
+    def set_access_rule(self, access_epochs: int, pool_open: bool) -> dict[str, Any]:
+        """Gate (or open) the pool."""
+        return self.tx("set_access_rule", access_epochs, pool_open, sender=self.governance)
+
+    def set_reward_schedule(self, schedule: RewardSchedule) -> dict[str, Any]:
+        """Replace the reward tables."""
+        return self.tx(
+            "set_reward_schedule",
+            list(schedule.base_wei),
+            list(schedule.class_bps),
+            list(schedule.severity_bps),
+            list(schedule.scope_bps),
+            sender=self.governance,
+        )
+
+    def set_price_rule(self, rule: PriceRule) -> dict[str, Any]:
+        """Replace the dynamic price rule."""
+        return self.tx(
+            "set_price_rule",
+            rule.base_bps,
+            rule.min_bps,
+            rule.max_bps,
+            rule.decay_bps,
+            rule.recovery_bps,
+            sender=self.governance,
+        )
+
+    def fund(self, amount_wei: int, sender: str | None = None) -> dict[str, Any]:
+        """Add ``amount_wei`` to the reward pool."""
+        return self.tx("fund", sender=sender or self.governance, value=amount_wei)
+
+    # ---------------------------------------------------------- lifecycle
+
+    def commit(self, firm: str, content_hash: bytes, salt: bytes) -> dict[str, Any]:
+        """Commit to ``content_hash`` with ``salt`` (the firm keeps the salt)."""
+        return self.tx("commit", commitment_of(content_hash, salt, firm), sender=firm)
+
+    def reveal(
+        self, firm: str, content_hash: bytes, salt: bytes, category: int, claimed_class: int
+    ) -> dict[str, Any]:
+        """Reveal a commitment (must be mined in a later block than the commit)."""
+        return self.tx("reveal", content_hash, salt, category, claimed_class, sender=firm)
+
+    def vote(
+        self, panellist: str, content_hash: bytes, valid: bool, score_x10: int, scope: int
+    ) -> dict[str, Any]:
+        """Cast a panel vote."""
+        return self.tx("vote", content_hash, valid, score_x10, scope, sender=panellist)
+
+    def finalise(self, content_hash: bytes, sender: str | None = None) -> dict[str, Any]:
+        """Finalise a decided indicator (anyone may)."""
+        return self.tx("finalise", content_hash, sender=sender or self.governance)
+
+    def claim(self, firm: str) -> dict[str, Any]:
+        """Pull ``firm``'s claimable rewards."""
+        return self.tx("claim", sender=firm)
+
+    # -------------------------------------------------------------- views
+
+    def indicator(self, content_hash: bytes) -> IndicatorState:
+        """The chain's record of an indicator."""
+        raw = self.call("indicator", content_hash)
+        return IndicatorState(
+            str(raw[0]), *(int(v) for v in raw[1:4]), Status(raw[4]), *(int(v) for v in raw[5:])
+        )
+
+    def schedule(self) -> RewardSchedule:
+        """The reward tables in force."""
+        return RewardSchedule(
+            base_wei=tuple(self.call("base_reward_wei", i) for i in range(3)),  # type: ignore[arg-type]
+            class_bps=tuple(self.call("class_mult_bps", i) for i in range(2)),  # type: ignore[arg-type]
+            severity_bps=tuple(self.call("severity_mult_bps", i) for i in range(5)),  # type: ignore[arg-type]
+            scope_bps=tuple(self.call("scope_mult_bps", i) for i in range(3)),  # type: ignore[arg-type]
+        )
+
+    def price_rule(self) -> PriceRule:
+        """The dynamic price rule in force."""
+        return PriceRule(
+            base_bps=self.call("price_base_bps"),
+            min_bps=self.call("price_min_bps"),
+            max_bps=self.call("price_max_bps"),
+            decay_bps=self.call("price_decay_bps"),
+            recovery_bps=self.call("price_recovery_bps"),
+        )
+
+    def price_index(self, category: int) -> int:
+        """A category's price index now."""
+        return int(self.call("price_index", category))
+
+    def balance(self) -> int:
+        """Wei held by the alliance contract."""
+        return int(self.chain.w3.eth.get_balance(self.alliance.address))
+
+    # Views the off-chain pool relies on (``sharing.pool.access.ChainView``).
+
+    def is_member(self, account: str) -> bool:
+        """Whether ``account`` is a current member."""
+        return bool(self.call("is_member", Web3.to_checksum_address(account)))
+
+    def has_access(self, account: str) -> bool:
+        """The on-chain pool access rule."""
+        return bool(self.call("has_access", Web3.to_checksum_address(account)))
+
+    def is_revealed(self, content_hash: bytes) -> bool:
+        """Whether an indicator with this hash has been revealed (any status after)."""
+        return self.indicator(content_hash).status != Status.NONE
+
+    def submitter_of(self, content_hash: bytes) -> str | None:
+        """The firm that holds the indicator, if revealed."""
+        state = self.indicator(content_hash)
+        return None if state.status == Status.NONE else state.submitter
+
+    # -------------------------------------------------------- deployment
+
+    def deployment_record(self) -> dict[str, Any]:
+        """What later commands need to find (and trust) this deployment."""
+        w3 = self.chain.w3
+        return {
+            "chain_id": self.chain.chain_id,
+            "genesis_hash": w3.eth.get_block(0)["hash"].hex(),
+            "rpc_url": self.chain.url,
+            "governance": self.governance,
+            "contracts": {
+                CONTRACT: {
+                    "address": self.address,
+                    "source_hash": self.alliance.artifact.source_hash,
+                    "runtime_size": self.alliance.artifact.runtime_size,
+                }
+            },
+            "epoch_length": self.call("EPOCH_LENGTH"),
+            "schedule": asdict(self.schedule()),
+            "price_rule": asdict(self.price_rule()),
+        }
+
+
+def default_deployment_path(chain: Chain) -> Path:
+    """``deployments/<chain id>.json`` in the project."""
+    return ROOT / "deployments" / f"{chain.chain_id}.json"
+
+
+def write_deployment(system: AisSystem, path: Path) -> dict[str, Any]:
+    """Write the deployment file and return its content."""
+    record = system.deployment_record()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    return record
+
+
+def load_deployment(chain: Chain, path: Path) -> AisSystem:
+    """Attach to the deployment recorded in ``path``, refusing one for another network."""
+    try:
+        record = json.loads(path.read_text())
+        address = record["contracts"][CONTRACT]["address"]
+    except FileNotFoundError:
+        raise DeploymentError(f"no deployment file at {path}; run `sharing deploy` first") from None
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise DeploymentError(f"{path} is not a deployment file") from None
+    if record.get("chain_id") != chain.chain_id:
+        raise DeploymentError(
+            f"{path} is for chain {record.get('chain_id')}, connected to chain {chain.chain_id}"
+        )
+    genesis = chain.w3.eth.get_block(0)["hash"].hex()
+    if record.get("genesis_hash") != genesis:
+        raise DeploymentError(f"{path} was written for another network (genesis differs)")
+    return AisSystem.at(chain, address, record["governance"])
