@@ -77,9 +77,7 @@ def median(values: Sequence[int]) -> int:
     return (s[n // 2 - 1] + s[n // 2]) // 2
 
 
-def reward(
-    base_wei: int, class_bps: int, severity_bps: int, scope_bps: int, price_bps: int
-) -> int:
+def reward(base_wei: int, class_bps: int, severity_bps: int, scope_bps: int, price_bps: int) -> int:
     """``base * class * severity * scope * price // 10_000**4`` (``_reward``)."""
     return base_wei * class_bps * severity_bps * scope_bps * price_bps // BPS4
 

@@ -89,7 +89,9 @@ class AisSystem:
     @classmethod
     def at(cls, chain: Chain, address: str, governance: str) -> AisSystem:
         """Attach to an existing deployment."""
-        return cls(chain=chain, alliance=at(chain, load_artifact(CONTRACT), address), governance=governance)
+        return cls(
+            chain=chain, alliance=at(chain, load_artifact(CONTRACT), address), governance=governance
+        )
 
     @property
     def address(self) -> str:
@@ -184,18 +186,31 @@ class AisSystem:
 
     def indicator(self, content_hash: bytes) -> IndicatorState:
         """The chain's record of an indicator."""
-        raw = self.call("indicator", content_hash)
+        values = self.call("indicator", content_hash)
+        raw = [0] + [int(v) for v in values[1:]]
         return IndicatorState(
-            str(raw[0]), *(int(v) for v in raw[1:4]), Status(raw[4]), *(int(v) for v in raw[5:])
+            submitter=str(values[0]),
+            sequence=raw[1],
+            category=raw[2],
+            claimed_class=raw[3],
+            status=Status(raw[4]),
+            vote_opens=raw[5],
+            vote_closes=raw[6],
+            quorum=raw[7],
+            valid_votes=raw[8],
+            invalid_votes=raw[9],
+            severity_x10=raw[10],
+            scope=raw[11],
+            reward=raw[12],
         )
 
     def schedule(self) -> RewardSchedule:
         """The reward tables in force."""
         return RewardSchedule(
-            base_wei=tuple(self.call("base_reward_wei", i) for i in range(3)),  # type: ignore[arg-type]
-            class_bps=tuple(self.call("class_mult_bps", i) for i in range(2)),  # type: ignore[arg-type]
-            severity_bps=tuple(self.call("severity_mult_bps", i) for i in range(5)),  # type: ignore[arg-type]
-            scope_bps=tuple(self.call("scope_mult_bps", i) for i in range(3)),  # type: ignore[arg-type]
+            base_wei=tuple(self.call("base_reward_wei", i) for i in range(3)),
+            class_bps=tuple(self.call("class_mult_bps", i) for i in range(2)),
+            severity_bps=tuple(self.call("severity_mult_bps", i) for i in range(5)),
+            scope_bps=tuple(self.call("scope_mult_bps", i) for i in range(3)),
         )
 
     def price_rule(self) -> PriceRule:

@@ -26,7 +26,9 @@ def anvil_binary() -> Path:
     """Path of the anvil executable; a clear error if ``make`` has not installed it."""
     path = Path(os.environ.get("SHARING_ANVIL", DEFAULT_BINARY))
     if not os.access(path, os.X_OK):
-        raise ChainError(f"anvil not found at {path}; run `make node_modules/.bin/anvil` or `make test`")
+        raise ChainError(
+            f"anvil not found at {path}; run `make node_modules/.bin/anvil` or `make test`"
+        )
     return path
 
 
@@ -67,10 +69,14 @@ def start_anvil(
     port = port or free_port()
     args = [
         str(anvil_binary()),
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--accounts", str(accounts),
-        "--balance", "1000000",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--accounts",
+        str(accounts),
+        "--balance",
+        "1000000",
         "--silent",
     ]
     if state is not None:
@@ -80,7 +86,9 @@ def start_anvil(
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             err = proc.stderr.read().decode(errors="replace").strip() if proc.stderr else ""
-            raise ChainError(f"anvil exited at start: {err.splitlines()[-1] if err else proc.returncode}")
+            raise ChainError(
+                f"anvil exited at start: {err.splitlines()[-1] if err else proc.returncode}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return AnvilNode(process=proc, port=port)

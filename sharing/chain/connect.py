@@ -111,8 +111,8 @@ def embedded_chain(num_accounts: int = 20) -> Chain:
     backend = PyEVMBackend(genesis_state=state)
     tester = EthereumTester(backend=backend)
     w3 = Web3(EthereumTesterProvider(tester))
-    keys = {
-        Web3.to_checksum_address(k.public_key.to_checksum_address()): k.to_bytes()
+    keys: dict[str, bytes] = {
+        str(Web3.to_checksum_address(k.public_key.to_checksum_address())): k.to_bytes()
         for k in backend.account_keys
     }
     accounts = [Web3.to_checksum_address(a) for a in w3.eth.accounts]
@@ -125,7 +125,9 @@ def rpc_chain(url: str, mnemonic: str = ANVIL_MNEMONIC, timeout: float = 30.0) -
     try:
         accounts = [Web3.to_checksum_address(a) for a in w3.eth.accounts]
     except Exception as exc:  # noqa: BLE001 - any transport failure means the same to a user
-        raise ChainError(f"cannot reach a JSON-RPC node at {url}: {exc.__class__.__name__}") from None
+        raise ChainError(
+            f"cannot reach a JSON-RPC node at {url}: {exc.__class__.__name__}"
+        ) from None
     if not accounts:
         raise ChainError(f"the node at {url} has no unlocked accounts")
     keys: dict[str, bytes] = {}

@@ -46,7 +46,7 @@ def translate_reverts(function: str | None = None) -> Iterator[None]:
     try:
         from eth_tester.exceptions import TransactionFailed
     except ImportError:  # pragma: no cover - eth-tester is a dependency
-        TransactionFailed = ContractLogicError  # type: ignore[misc,assignment]  # noqa: N806
+        TransactionFailed = ContractLogicError  # noqa: N806
     try:
         yield
     except (TransactionFailed, ContractLogicError) as exc:
@@ -87,7 +87,7 @@ class Handle:
         mined with status 0 is replayed as a call to recover its reason.
         """
         bound = getattr(self.contract.functions, fn)(*args)
-        for attempt in range(2):
+        for _attempt in range(2):
             tx: dict[str, Any] = {"from": sender, "value": value}
             with translate_reverts(fn):
                 limit = self.gas_limits.get(fn)

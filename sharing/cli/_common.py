@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,8 @@ json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object instead of tables."
 )
 
-console = Console()
+#: Piped output gets 120 columns, not rich's default of 80, so tables stay readable in logs.
+console = Console(width=None if sys.stdout.isatty() else 120)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -33,9 +35,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, np.floating | float):
         f = float(value)
         return f if math.isfinite(f) else None
-    if hasattr(value, "numerator") and hasattr(value, "denominator") and not isinstance(
-        value, int
-    ):
+    if hasattr(value, "numerator") and hasattr(value, "denominator") and not isinstance(value, int):
         return float(value)
     return value
 
@@ -46,3 +46,20 @@ def emit(result: dict[str, Any], as_json: bool, render: Callable[[dict[str, Any]
         click.echo(json.dumps(to_jsonable(result), indent=2, sort_keys=False))
     else:
         render(result)
+
+
+rpc_option = click.option(
+    "--rpc-url",
+    envvar="SHARING_RPC_URL",
+    default=None,
+    metavar="URL",
+    help="JSON-RPC endpoint (default: $SHARING_RPC_URL, else the embedded chain).",
+)
+
+deployment_option = click.option(
+    "--deployment",
+    "deployment_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Deployment file (default: deployments/<chain id>.json).",
+)

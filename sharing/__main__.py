@@ -1,0 +1,5 @@
+"""``python -m sharing`` is the ``sharing`` command."""
+
+from sharing.cli import main
+
+main()
