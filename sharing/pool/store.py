@@ -1,0 +1,612 @@
+"""The off-chain pool: a content-addressed SQLite store of STIX bundles.
+
+The chain holds each indicator's ``content_hash`` (keccak-256 of the
+bundle's canonical JSON, :mod:`sharing.standards.stix`); the bundles
+themselves live here (SPEC section 4).  The store trusts the chain and
+nothing else:
+
+* **put** accepts a bundle only if its hash was revealed on chain, only
+  from the firm that revealed it (a signed ``put`` request), and never a
+  TLP:RED one.  Anything refused leaves the database untouched; putting
+  the same bundle again changes nothing but the AMBER+STRICT recipient
+  list, which the submitter may restate.
+* **get / readable / export** return bundles as their canonical JSON, so
+  a reader can re-hash them and compare with the chain; who may read what
+  is :func:`sharing.pool.access.check_read` (the TLP 2.0 rules) applied
+  to the signed request's verified requester and the chain's current
+  answers.
+
+Read rules (TLP 2.0; the justification from the FIRST definitions and
+the exact signed-request format are in :mod:`sharing.pool.access`):
+
+==================  ==================================================
+TLP:CLEAR           anyone, even unsigned ("spread to the world")
+TLP:GREEN, AMBER    members with on-chain pool access ("within their
+                    community" / "need-to-know"; the alliance is the
+                    community and the chain says who reads it)
+TLP:AMBER+STRICT    members with access that the submitter named as
+                    recipients at ``put`` ("organisation only")
+TLP:RED             refused at ``put`` ("individual recipients only,
+                    no further": never a pool)
+submitter           always reads its own bundles
+==================  ==================================================
+
+SQLite is the default because it is a real, embedded, transactional
+database: nothing to start, one file to back up, and ``:memory:`` for
+tests.  A database is bound to one pool (chain id and contract address) on
+first use, so a store cannot be opened against another ISAC's chain by
+mistake.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Any, Final
+
+from eth_utils import keccak
+
+from sharing.errors import InputError, SharingError
+from sharing.pool.access import (
+    Action,
+    ChainView,
+    DenyReason,
+    PoolAccessDenied,
+    PoolRequest,
+    SignedRequest,
+    check_read,
+    normalise_address,
+    recover_request,
+)
+from sharing.standards.stix import Tlp, jcs_dumps, load_indicator_bundle
+
+__all__ = [
+    "DEFAULT_MAX_TTL",
+    "BundleRejected",
+    "PoolStore",
+    "PutResult",
+    "RejectReason",
+    "StoredBundle",
+]
+
+#: Longest lifetime a request may claim, seconds: bounds replay exposure and
+#: the size of the spent-nonce table.
+DEFAULT_MAX_TTL: Final = 3600
+
+_SCHEMA: Final = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bundles (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    content_hash   BLOB NOT NULL UNIQUE CHECK (length(content_hash) = 32),
+    canonical_json BLOB NOT NULL,
+    tlp            TEXT NOT NULL,
+    submitter      TEXT NOT NULL,
+    put_at         INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recipients (
+    content_hash BLOB NOT NULL REFERENCES bundles (content_hash) ON DELETE CASCADE,
+    account      TEXT NOT NULL,
+    PRIMARY KEY (content_hash, account)
+);
+CREATE TABLE IF NOT EXISTS spent_nonces (
+    requester TEXT NOT NULL,
+    nonce     BLOB NOT NULL,
+    expires   INTEGER NOT NULL,
+    PRIMARY KEY (requester, nonce)
+);
+"""
+_SCHEMA_VERSION: Final = "1"
+
+
+class RejectReason(StrEnum):
+    """Why a bundle was refused at ``put``; the value appears in the message."""
+
+    HASH_MISMATCH = "hash mismatch"
+    NOT_REVEALED = "not revealed"
+    TLP_RED = "TLP:RED"
+    NO_TLP = "no TLP marking"
+    RECIPIENTS_UNUSED = "recipients without AMBER+STRICT"
+
+
+class BundleRejected(InputError):
+    """A bundle was refused by the pool; nothing was stored."""
+
+    def __init__(self, reason: RejectReason, detail: str) -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"pool: bundle rejected ({reason.value}): {detail}")
+
+
+@dataclass(frozen=True)
+class StoredBundle:
+    """A bundle as the pool holds it.
+
+    Attributes
+    ----------
+    content_hash : bytes
+        keccak-256 of ``json_text``'s UTF-8 bytes, as revealed on chain.
+    json_text : str
+        Canonical JSON of the bundle.
+    tlp : Tlp
+        Its most restrictive TLP marking.
+    submitter : str
+        EIP-55 address of the firm that revealed it.
+    recipients : tuple of str
+        AMBER+STRICT readers named by the submitter (empty otherwise).
+    put_at : int
+        Unix time of the first put.
+    """
+
+    content_hash: bytes
+    json_text: str
+    tlp: Tlp
+    submitter: str
+    recipients: tuple[str, ...]
+    put_at: int
+
+    @property
+    def hash_hex(self) -> str:
+        """``0x``-prefixed hex of the content hash."""
+        return "0x" + self.content_hash.hex()
+
+
+@dataclass(frozen=True)
+class PutResult:
+    """Outcome of a put: the hash and whether the bundle was new."""
+
+    content_hash: bytes
+    created: bool
+
+
+def _as_hash(value: bytes | str) -> bytes:
+    if isinstance(value, str):
+        match = re.fullmatch(r"(?:0x)?([0-9a-fA-F]{64})", value.strip())
+        if match is None:
+            raise InputError(f"content hash must be 32 bytes of hex, got {value!r}")
+        return bytes.fromhex(match.group(1))
+    if isinstance(value, bytes | bytearray) and len(value) == 32:
+        return bytes(value)
+    raise InputError("content hash must be 32 bytes")
+
+
+class PoolStore:
+    """Content-addressed pool of STIX bundles, gated by the chain.
+
+    Parameters
+    ----------
+    chain : ChainView
+        The on-chain facts (reveals, submitters, membership, access).
+    chain_id : int
+        Chain id of the pool's contract; requests must name it.
+    pool_address : str
+        Address of the contract whose access rule gates this pool; requests
+        must name it.
+    path : str or os.PathLike, default ":memory:"
+        SQLite database file.
+    clock : callable, default time.time
+        Current unix time, for request expiry (inject one in tests).
+    max_ttl : int, default 3600
+        Largest ``expires - now`` a request may claim, seconds.
+
+    Raises
+    ------
+    InputError
+        If the database is bound to another chain id or pool address.
+
+    Examples
+    --------
+    A TLP:CLEAR bundle revealed on chain by ``firm`` is put with a signed
+    ``put`` request, then read by anyone::
+
+        store = PoolStore(chain, chain_id=31337, pool_address=registry)
+        request = make_request(firm, action="put", chain_id=31337,
+                               pool=registry, content_hash=h)
+        store.put(bundle_json, request)
+        store.get(h)            # no signature needed for TLP:CLEAR
+    """
+
+    def __init__(
+        self,
+        chain: ChainView,
+        *,
+        chain_id: int,
+        pool_address: str,
+        path: str | os.PathLike[str] = ":memory:",
+        clock: Callable[[], float] = time.time,
+        max_ttl: int = DEFAULT_MAX_TTL,
+    ) -> None:
+        if isinstance(chain_id, bool) or not isinstance(chain_id, int) or chain_id < 0:
+            raise InputError(f"chain id must be a non-negative integer, got {chain_id!r}")
+        if isinstance(max_ttl, bool) or not isinstance(max_ttl, int) or max_ttl <= 0:
+            raise InputError(f"max_ttl must be a positive integer, got {max_ttl!r}")
+        self._chain = chain
+        self._chain_id = chain_id
+        self._pool = normalise_address(pool_address, "pool address")
+        self._clock = clock
+        self._max_ttl = max_ttl
+        self._db = sqlite3.connect(os.fspath(path))
+        self._db.execute("PRAGMA foreign_keys = ON")
+        with self._db:
+            self._db.executescript(_SCHEMA)
+        self._bind()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _bind(self) -> None:
+        expected = {
+            "schema": _SCHEMA_VERSION,
+            "chain_id": str(self._chain_id),
+            "pool": self._pool,
+        }
+        with self._db:
+            stored = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            for key, value in expected.items():
+                if key in stored and stored[key] != value:
+                    raise InputError(f"pool database is bound to {key} {stored[key]}, not {value}")
+                if key not in stored:
+                    self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def __enter__(self) -> PoolStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def chain_id(self) -> int:
+        """Chain id that requests must name."""
+        return self._chain_id
+
+    @property
+    def pool_address(self) -> str:
+        """EIP-55 address that requests must name."""
+        return self._pool
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM bundles").fetchone()[0])
+
+    def __contains__(self, content_hash: object) -> bool:
+        if not isinstance(content_hash, bytes | str):
+            return False
+        try:
+            digest = _as_hash(content_hash)
+        except InputError:
+            return False
+        row = self._db.execute("SELECT 1 FROM bundles WHERE content_hash = ?", (digest,)).fetchone()
+        return row is not None
+
+    # -- authentication ----------------------------------------------------
+
+    def _now(self) -> int:
+        return int(self._clock())
+
+    def _authenticate(
+        self, signed: SignedRequest, action: Action, content_hash: bytes | None
+    ) -> PoolRequest:
+        """Verify a signed request for this pool and spend its nonce."""
+        request = recover_request(signed)
+        if request.chain_id != self._chain_id or request.pool != self._pool:
+            raise PoolAccessDenied(
+                DenyReason.WRONG_POOL,
+                f"request is for chain {request.chain_id} pool {request.pool}, "
+                f"this is chain {self._chain_id} pool {self._pool}",
+            )
+        now = self._now()
+        if request.expires <= now:
+            raise PoolAccessDenied(
+                DenyReason.EXPIRED, f"request expired at {request.expires}, now is {now}"
+            )
+        if request.expires - now > self._max_ttl:
+            raise PoolAccessDenied(
+                DenyReason.TTL_TOO_LONG,
+                f"request expires in {request.expires - now} s, more than {self._max_ttl} s",
+            )
+        if request.action is not action:
+            raise PoolAccessDenied(
+                DenyReason.REQUEST_MISMATCH,
+                f"a {request.action.value!r} request cannot {action.value}",
+            )
+        if content_hash is not None and request.content_hash != content_hash:
+            raise PoolAccessDenied(
+                DenyReason.REQUEST_MISMATCH,
+                "request was signed for another content hash",
+            )
+        with self._db:
+            # Spent nonces only matter until they expire: an expired request is
+            # refused above anyway, so pruning them keeps the table small.
+            self._db.execute("DELETE FROM spent_nonces WHERE expires <= ?", (now,))
+            try:
+                self._db.execute(
+                    "INSERT INTO spent_nonces (requester, nonce, expires) VALUES (?, ?, ?)",
+                    (request.requester, request.nonce, request.expires),
+                )
+            except sqlite3.IntegrityError:
+                raise PoolAccessDenied(
+                    DenyReason.REPLAYED,
+                    f"nonce 0x{request.nonce.hex()} of {request.requester} was already used",
+                ) from None
+        return request
+
+    # -- put -----------------------------------------------------------------
+
+    def put(
+        self,
+        bundle: str | bytes | Mapping[str, Any] | Any,
+        request: SignedRequest | None,
+    ) -> PutResult:
+        """Store a revealed bundle, on the signed request of its submitter.
+
+        Parameters
+        ----------
+        bundle : str, bytes, Mapping or stix2.v21.Bundle
+            The indicator bundle; it is re-serialised canonically, so any
+            spelling with the right canonical hash is accepted.
+        request : SignedRequest
+            A ``put`` request signed by the firm that revealed the bundle,
+            naming its content hash and, for TLP:AMBER+STRICT, its
+            recipients.
+
+        Returns
+        -------
+        PutResult
+            The content hash and whether the bundle was new.
+
+        Raises
+        ------
+        InputError
+            If the bundle is not a valid indicator bundle.
+        BundleRejected
+            ``hash mismatch`` (the bundle's canonical hash is not the one
+            signed for), ``no TLP marking``, ``TLP:RED``, ``recipients
+            without AMBER+STRICT`` or ``not revealed`` (no reveal on chain).
+        PoolAccessDenied
+            If the request is missing (``no signature``) or does not verify
+            (see :mod:`sharing.pool.access`), or its signer is ``not the
+            submitter``.
+        """
+        described = load_indicator_bundle(bundle)
+        digest = described.content_hash
+        if request is None:
+            raise PoolAccessDenied(
+                DenyReason.NO_SIGNATURE, "a put must be signed by the firm that revealed the bundle"
+            )
+        signed = self._authenticate(request, Action.PUT, None)
+        if signed.content_hash != digest:
+            raise BundleRejected(
+                RejectReason.HASH_MISMATCH,
+                f"the bundle hashes to {described.hash_hex}, the request names "
+                f"0x{(signed.content_hash or b'').hex()}",
+            )
+        tlp = described.tlp
+        if tlp is None:
+            raise BundleRejected(RejectReason.NO_TLP, "the pool needs a TLP 2.0 marking")
+        if tlp is Tlp.RED:
+            raise BundleRejected(
+                RejectReason.TLP_RED,
+                "TLP:RED is for named recipients only and never enters a pool",
+            )
+        if signed.recipients and tlp is not Tlp.AMBER_STRICT:
+            raise BundleRejected(
+                RejectReason.RECIPIENTS_UNUSED,
+                f"recipients only apply to TLP:AMBER+STRICT, this bundle is {tlp.label}",
+            )
+        if not self._chain.is_revealed(digest):
+            raise BundleRejected(
+                RejectReason.NOT_REVEALED, f"no indicator {described.hash_hex} revealed on chain"
+            )
+        raw_submitter = self._chain.submitter_of(digest)
+        if raw_submitter is None:
+            raise BundleRejected(
+                RejectReason.NOT_REVEALED, f"no submitter on chain for {described.hash_hex}"
+            )
+        submitter = normalise_address(raw_submitter, "submitter")
+        if signed.requester != submitter:
+            raise PoolAccessDenied(
+                DenyReason.NOT_SUBMITTER,
+                f"{signed.requester} did not reveal {described.hash_hex} ({submitter} did)",
+            )
+        with self._db:
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO bundles "
+                "(content_hash, canonical_json, tlp, submitter, put_at) VALUES (?, ?, ?, ?, ?)",
+                (digest, described.canonical_json, tlp.value, submitter, self._now()),
+            )
+            created = cursor.rowcount == 1
+            self._db.execute("DELETE FROM recipients WHERE content_hash = ?", (digest,))
+            self._db.executemany(
+                "INSERT INTO recipients (content_hash, account) VALUES (?, ?)",
+                [(digest, account) for account in signed.recipients],
+            )
+        return PutResult(content_hash=digest, created=created)
+
+    # -- reads ---------------------------------------------------------------
+
+    def _row_to_bundle(self, row: tuple[Any, ...]) -> StoredBundle:
+        content_hash, canonical, tlp, submitter, put_at = row
+        content_hash = bytes(content_hash)
+        canonical = bytes(canonical)
+        if bytes(keccak(canonical)) != content_hash:
+            # Refuse to serve what the chain would not vouch for.
+            raise SharingError(
+                f"pool: stored bundle 0x{content_hash.hex()} does not match its hash "
+                "(database corrupted or tampered with)"
+            )
+        recipients = tuple(
+            r[0]
+            for r in self._db.execute(
+                "SELECT account FROM recipients WHERE content_hash = ? ORDER BY lower(account)",
+                (content_hash,),
+            )
+        )
+        return StoredBundle(
+            content_hash=content_hash,
+            json_text=canonical.decode("utf-8"),
+            tlp=Tlp(tlp),
+            submitter=submitter,
+            recipients=recipients,
+            put_at=int(put_at),
+        )
+
+    def _rows(self, where: str = "", args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return list(
+            self._db.execute(
+                "SELECT content_hash, canonical_json, tlp, submitter, put_at FROM bundles "
+                f"{where} ORDER BY seq",
+                args,
+            )
+        )
+
+    def _requester(
+        self, request: SignedRequest | None, action: Action, h: bytes | None
+    ) -> str | None:
+        if request is None:
+            return None
+        return self._authenticate(request, action, h).requester
+
+    def get(self, content_hash: bytes | str, request: SignedRequest | None = None) -> StoredBundle:
+        """Read one bundle.
+
+        Parameters
+        ----------
+        content_hash : bytes or str
+            32 bytes, or their hex.
+        request : SignedRequest, optional
+            A ``get`` request for this hash; not needed for TLP:CLEAR.  If
+            given, it is verified (and its nonce spent) whatever the marking.
+
+        Returns
+        -------
+        StoredBundle
+            The bundle and its metadata.
+
+        Raises
+        ------
+        InputError
+            If no bundle with this hash is stored.
+        PoolAccessDenied
+            If the request does not verify or the TLP rule refuses the
+            requester.
+        """
+        digest = _as_hash(content_hash)
+        # Existence is not a secret (every hash is revealed on chain), so a
+        # miss is reported before the request is checked.
+        rows = self._rows("WHERE content_hash = ?", (digest,))
+        if not rows:
+            raise InputError(f"pool: no bundle 0x{digest.hex()} in the pool")
+        stored = self._row_to_bundle(rows[0])
+        requester = self._requester(request, Action.GET, digest)
+        check_read(
+            tlp=stored.tlp,
+            requester=requester,
+            submitter=stored.submitter,
+            recipients=stored.recipients,
+            is_member=self._chain.is_member,
+            has_access=self._chain.has_access,
+        )
+        return stored
+
+    def readable(self, request: SignedRequest | None = None) -> list[StoredBundle]:
+        """List the bundles the requester may read, in the order they were put.
+
+        Parameters
+        ----------
+        request : SignedRequest, optional
+            A ``list`` request.  Without one, only TLP:CLEAR bundles are
+            listed.
+
+        Returns
+        -------
+        list of StoredBundle
+            The readable bundles (the others are silently left out).
+
+        Raises
+        ------
+        PoolAccessDenied
+            If a request is given and does not verify.
+        """
+        requester = self._requester(request, Action.LIST, None)
+        # One chain query per question per listing, not per bundle.
+        is_member = cache(self._chain.is_member)
+        has_access = cache(self._chain.has_access)
+        readable: list[StoredBundle] = []
+        for row in self._rows():
+            stored = self._row_to_bundle(row)
+            try:
+                check_read(
+                    tlp=stored.tlp,
+                    requester=requester,
+                    submitter=stored.submitter,
+                    recipients=stored.recipients,
+                    is_member=is_member,
+                    has_access=has_access,
+                )
+            except PoolAccessDenied:
+                continue
+            readable.append(stored)
+        return readable
+
+    def export(self, request: SignedRequest | None = None) -> str:
+        """Export the requester's readable bundles as one STIX 2.1 bundle.
+
+        Objects are merged in put order; an object that several bundles
+        share (the TLP marking definitions) appears once.  The bundle id is
+        derived from the exported content hashes, so the same pool content
+        exports to the same bytes.
+
+        Parameters
+        ----------
+        request : SignedRequest, optional
+            A ``list`` request (see :meth:`readable`).
+
+        Returns
+        -------
+        str
+            Canonical JSON of the merged bundle (no ``objects`` member if
+            nothing is readable).
+
+        Raises
+        ------
+        PoolAccessDenied
+            If a request is given and does not verify.
+        """
+        bundles = self.readable(request)
+        seen: set[bytes] = set()
+        objects: list[Any] = []
+        for stored in bundles:
+            for obj in json.loads(stored.json_text).get("objects", []):
+                key = jcs_dumps(obj)
+                if key not in seen:
+                    seen.add(key)
+                    objects.append(obj)
+        digest = bytes(keccak(b"".join(b.content_hash for b in bundles)))
+        export: dict[str, Any] = {
+            "type": "bundle",
+            "id": f"bundle--{uuid.UUID(bytes=digest[:16], version=4)}",
+        }
+        if objects:
+            export["objects"] = objects
+        return jcs_dumps(export).decode("utf-8")
+
+    def hashes(self) -> list[bytes]:
+        """Return the content hashes of every stored bundle, in put order.
+
+        Hashes are public on chain anyway; this reveals no content.
+        """
+        return [
+            bytes(r[0]) for r in self._db.execute("SELECT content_hash FROM bundles ORDER BY seq")
+        ]

@@ -1,0 +1,792 @@
+"""The off-chain pool: put gating, TLP 2.0 read rules, signed requests, export."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+
+from sharing.errors import AccessDenied, InputError, SharingError
+from sharing.pool.access import (
+    REQUEST_VERSION,
+    Action,
+    ChainView,
+    DenyReason,
+    PoolAccessDenied,
+    PoolRequest,
+    SignedRequest,
+    make_request,
+    sign_request,
+)
+from sharing.pool.store import BundleRejected, PoolStore, RejectReason
+from sharing.standards.stix import Tlp, content_hash, parse_bundle
+from sharing.standards.synthetic import SyntheticIndicator, generate_indicator
+
+CHAIN_ID = 31337
+POOL = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+OTHER_POOL = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+NOW = 1_750_000_000
+
+
+def _account(role: str) -> LocalAccount:
+    return Account.from_key(keccak(text=role))
+
+
+# Role-named actors.
+firm_critical = _account("firm_critical")  # the submitter of every bundle below
+firm_core = _account("firm_core")  # member with pool access
+firm_small = _account("firm_small")  # member with pool access, named AMBER+STRICT recipient
+firm_lapsed = _account("firm_lapsed")  # member whose access lapsed
+outsider = _account("outsider")  # not a member
+attacker = _account("attacker")
+
+
+@dataclass
+class FakeChain:
+    """In-memory ChainView: what the chain wrapper answers, set by each test."""
+
+    reveals: dict[bytes, str] = field(default_factory=dict)
+    members: set[str] = field(default_factory=set)
+    access: set[str] = field(default_factory=set)
+    calls: Counter[str] = field(default_factory=Counter)
+
+    def is_revealed(self, content_hash: bytes) -> bool:
+        return content_hash in self.reveals
+
+    def submitter_of(self, content_hash: bytes) -> str | None:
+        return self.reveals.get(content_hash)
+
+    def has_access(self, account: str) -> bool:
+        self.calls["has_access"] += 1
+        return account in self.access
+
+    def is_member(self, account: str) -> bool:
+        self.calls["is_member"] += 1
+        return account in self.members
+
+    def reveal(self, item: SyntheticIndicator, by: LocalAccount = firm_critical) -> None:
+        self.reveals[item.content_hash] = by.address
+
+
+class Clock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def chain() -> FakeChain:
+    members: set[str] = {a.address for a in (firm_critical, firm_core, firm_small, firm_lapsed)}
+    return FakeChain(
+        members=members,
+        access={firm_critical.address, firm_core.address, firm_small.address},
+    )
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(chain: FakeChain, clock: Clock) -> PoolStore:
+    return PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, clock=clock)
+
+
+@pytest.fixture(scope="module")
+def bundles() -> dict[Tlp, SyntheticIndicator]:
+    return {level: generate_indicator(100 + i, tlp=level) for i, level in enumerate(Tlp)}
+
+
+def request(
+    who: LocalAccount,
+    action: str,
+    content_hash: bytes | None = None,
+    *,
+    recipients: Iterable[str] = (),
+    chain_id: int = CHAIN_ID,
+    pool: str = POOL,
+    ttl: int = 300,
+    now: float = NOW,
+) -> SignedRequest:
+    return make_request(
+        who,
+        action=action,
+        chain_id=chain_id,
+        pool=pool,
+        content_hash=content_hash,
+        recipients=recipients,
+        ttl=ttl,
+        now=now,
+    )
+
+
+def put(
+    store: PoolStore,
+    chain: FakeChain,
+    item: SyntheticIndicator,
+    *,
+    recipients: Iterable[str] = (),
+    by: LocalAccount = firm_critical,
+) -> bool:
+    chain.reveal(item)
+    return store.put(
+        item.bundle_json, request(by, "put", item.content_hash, recipients=recipients)
+    ).created
+
+
+def deny_reason(call: object) -> DenyReason:
+    assert callable(call)
+    with pytest.raises(PoolAccessDenied) as info:
+        call()
+    assert isinstance(info.value, AccessDenied)
+    assert "\n" not in str(info.value)
+    return info.value.reason
+
+
+# ---------------------------------------------------------------------------
+# The request format
+# ---------------------------------------------------------------------------
+
+
+def test_pool_request__exact_text_format() -> None:
+    req = PoolRequest(
+        action=Action.PUT,
+        requester=firm_critical.address,
+        chain_id=CHAIN_ID,
+        pool=POOL,
+        nonce=bytes(range(16)),
+        expires=NOW + 300,
+        content_hash=bytes(32),
+        recipients=tuple(sorted((firm_small.address, firm_core.address), key=str.lower)),
+    )
+    expected = "\n".join(
+        [
+            "sharing-pool-request/1",
+            "action: put",
+            "content-hash: 0x" + "00" * 32,
+            "recipients: "
+            + ",".join(sorted((firm_small.address, firm_core.address), key=str.lower)),
+            f"requester: {firm_critical.address}",
+            "chain-id: 31337",
+            f"pool: {POOL}",
+            "nonce: 0x000102030405060708090a0b0c0d0e0f",
+            f"expires: {NOW + 300}",
+        ]
+    )
+    assert req.text() == expected
+    assert PoolRequest.parse(expected) == req
+    listing = PoolRequest(
+        action=Action.LIST,
+        requester=firm_core.address,
+        chain_id=1,
+        pool=POOL,
+        nonce=bytes(16),
+        expires=5,
+    )
+    assert listing.text().splitlines()[:2] == [REQUEST_VERSION, "action: list"]
+    assert "content-hash" not in listing.text() and "recipients" not in listing.text()
+
+
+def test_make_request__signature_recovers_to_requester() -> None:
+    signed = request(firm_core, "list")
+    signer = Account.recover_message(encode_defunct(text=signed.text), signature=signed.signature)
+    assert signer == firm_core.address
+    assert PoolRequest.parse(signed.text).requester == firm_core.address
+
+
+def test_sign_request__with_someone_elses_key__raises() -> None:
+    req = PoolRequest.parse(request(firm_core, "list").text)
+    with pytest.raises(InputError, match="cannot sign"):
+        sign_request(attacker, req)
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t + "\n",
+        lambda t: t.replace("action: list", "action: delete"),
+        lambda t: t.replace(REQUEST_VERSION, "sharing-pool-request/2"),
+        lambda t: t.replace("requester: 0x", "requester: 0X"),
+        lambda t: t.replace("chain-id: 31337", "chain-id: 031337"),
+        lambda t: t + "\nextra: 1",
+        lambda t: "\n".join(reversed(t.split("\n"))),
+    ],
+)
+def test_pool_request_parse__non_canonical_text__malformed(mangle: object) -> None:
+    assert callable(mangle)
+    text = mangle(request(firm_core, "list").text)
+    assert deny_reason(lambda: PoolRequest.parse(text)) is DenyReason.MALFORMED
+
+
+def test_chain_view__fake_satisfies_protocol(chain: FakeChain) -> None:
+    assert isinstance(chain, ChainView)
+
+
+# ---------------------------------------------------------------------------
+# put
+# ---------------------------------------------------------------------------
+
+
+def test_put__revealed_bundle_is_stored(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    assert put(store, chain, item) is True
+    assert len(store) == 1 and item.content_hash in store and item.hash_hex in store
+    assert b"\x00" * 32 not in store and "0x12" not in store and 42 not in store
+    stored = store.get(item.content_hash, request(firm_core, "get", item.content_hash))
+    assert stored.json_text == item.bundle_json
+    assert keccak(stored.json_text.encode()) == item.content_hash
+    assert (stored.tlp, stored.submitter, stored.recipients) == (
+        Tlp.GREEN,
+        firm_critical.address,
+        (),
+    )
+    assert stored.put_at == NOW
+    assert store.hashes() == [item.content_hash]
+
+
+def test_put__same_bundle_twice_is_idempotent(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.AMBER]
+    assert put(store, chain, item) is True
+    assert put(store, chain, item) is False
+    assert len(store) == 1
+
+
+def test_put__other_spelling_of_same_bundle_is_accepted(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.CLEAR]
+    chain.reveal(item)
+    pretty = json.dumps(json.loads(item.bundle_json), indent=4, ensure_ascii=True)
+    result = store.put(pretty, request(firm_critical, "put", item.content_hash))
+    assert result.content_hash == item.content_hash and result.created
+    assert store.get(item.content_hash).json_text == item.bundle_json
+
+
+def test_put__not_revealed__rejected(
+    store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    with pytest.raises(BundleRejected) as info:
+        store.put(item.bundle_json, request(firm_critical, "put", item.content_hash))
+    assert info.value.reason is RejectReason.NOT_REVEALED
+    assert isinstance(info.value, InputError)
+    assert len(store) == 0
+
+
+def test_put__hash_mismatch__rejected(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    signed_for, uploaded = bundles[Tlp.GREEN], bundles[Tlp.AMBER]
+    chain.reveal(signed_for)
+    chain.reveal(uploaded)
+    with pytest.raises(BundleRejected) as info:
+        store.put(uploaded.bundle_json, request(firm_critical, "put", signed_for.content_hash))
+    assert info.value.reason is RejectReason.HASH_MISMATCH
+    assert len(store) == 0
+
+
+def test_put__tampered_bundle__rejected(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    data = json.loads(item.bundle_json)
+    data["objects"][1]["name"] = "edited after the reveal"
+    with pytest.raises(BundleRejected) as info:
+        store.put(json.dumps(data), request(firm_critical, "put", item.content_hash))
+    assert info.value.reason is RejectReason.HASH_MISMATCH
+    assert len(store) == 0
+
+
+def test_put__tlp_red__rejected(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    with pytest.raises(BundleRejected) as info:
+        put(store, chain, bundles[Tlp.RED])
+    assert info.value.reason is RejectReason.TLP_RED
+    assert len(store) == 0
+
+
+def test_put__unmarked__rejected(store: PoolStore, chain: FakeChain) -> None:
+    data = json.loads(generate_indicator(77).bundle_json)
+    data["objects"] = [o for o in data["objects"] if o["type"] != "marking-definition"]
+    for obj in data["objects"]:
+        obj.pop("object_marking_refs", None)
+    digest = content_hash(data)
+    chain.reveals[digest] = firm_critical.address
+    with pytest.raises(BundleRejected) as info:
+        store.put(data, request(firm_critical, "put", digest))
+    assert info.value.reason is RejectReason.NO_TLP
+    assert len(store) == 0
+
+
+def test_put__invalid_stix__rejected(store: PoolStore) -> None:
+    with pytest.raises(InputError, match="invalid STIX"):
+        store.put('{"type": "bundle", "id": "bundle--x"}', request(firm_critical, "put", bytes(32)))
+    assert len(store) == 0
+
+
+def test_put__by_someone_else__denied(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.AMBER_STRICT]
+    chain.reveal(item)
+    # The attacker knows the bundle and tries to upload it with itself as recipient.
+    signed = request(attacker, "put", item.content_hash, recipients=[attacker.address])
+    assert deny_reason(lambda: store.put(item.bundle_json, signed)) is DenyReason.NOT_SUBMITTER
+    assert len(store) == 0
+
+
+def test_put__unsigned__denied(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.CLEAR]
+    chain.reveal(item)
+    assert deny_reason(lambda: store.put(item.bundle_json, None)) is DenyReason.NO_SIGNATURE
+    assert len(store) == 0
+
+
+def test_put__recipients_on_non_strict_bundle__rejected(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    with pytest.raises(BundleRejected) as info:
+        put(store, chain, bundles[Tlp.AMBER], recipients=[firm_small.address])
+    assert info.value.reason is RejectReason.RECIPIENTS_UNUSED
+    assert len(store) == 0
+
+
+def test_put__restating_recipients_replaces_the_list(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.AMBER_STRICT]
+    put(store, chain, item, recipients=[firm_small.address])
+    get_as = lambda who: store.get(item.content_hash, request(who, "get", item.content_hash))  # noqa: E731
+    assert get_as(firm_small).recipients == (firm_small.address,)
+    assert deny_reason(lambda: get_as(firm_core)) is DenyReason.MARKING_FORBIDS
+    assert put(store, chain, item, recipients=[firm_core.address]) is False
+    assert get_as(firm_core).recipients == (firm_core.address,)
+    assert deny_reason(lambda: get_as(firm_small)) is DenyReason.MARKING_FORBIDS
+
+
+def test_put__list_signature_cannot_put(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    signed = request(firm_critical, "list")
+    assert deny_reason(lambda: store.put(item.bundle_json, signed)) is DenyReason.REQUEST_MISMATCH
+
+
+# ---------------------------------------------------------------------------
+# get: the TLP rules, allow and deny
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_store(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> PoolStore:
+    for level in (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER):
+        put(store, chain, bundles[level])
+    put(store, chain, bundles[Tlp.AMBER_STRICT], recipients=[firm_small.address])
+    return store
+
+
+def _get(store: PoolStore, item: SyntheticIndicator, who: LocalAccount | None) -> str:
+    signed = None if who is None else request(who, "get", item.content_hash)
+    return store.get(item.content_hash, signed).json_text
+
+
+def test_get__clear__anyone_even_unsigned(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.CLEAR]
+    for who in (None, outsider, firm_lapsed, firm_core):
+        assert _get(full_store, item, who) == item.bundle_json
+
+
+@pytest.mark.parametrize("level", [Tlp.GREEN, Tlp.AMBER])
+def test_get__green_amber__member_with_access(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator], level: Tlp
+) -> None:
+    item = bundles[level]
+    assert _get(full_store, item, firm_core) == item.bundle_json
+    assert _get(full_store, item, firm_small) == item.bundle_json
+
+
+@pytest.mark.parametrize("level", [Tlp.GREEN, Tlp.AMBER])
+@pytest.mark.parametrize(
+    ("who", "reason"),
+    [
+        (None, DenyReason.NO_SIGNATURE),
+        (outsider, DenyReason.NOT_MEMBER),
+        (firm_lapsed, DenyReason.NO_ACCESS),
+    ],
+)
+def test_get__green_amber__denied(
+    full_store: PoolStore,
+    bundles: dict[Tlp, SyntheticIndicator],
+    level: Tlp,
+    who: LocalAccount | None,
+    reason: DenyReason,
+) -> None:
+    assert deny_reason(lambda: _get(full_store, bundles[level], who)) is reason
+
+
+def test_get__amber_strict__listed_recipient_with_access(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.AMBER_STRICT]
+    assert _get(full_store, item, firm_small) == item.bundle_json
+
+
+@pytest.mark.parametrize(
+    ("who", "reason"),
+    [
+        (None, DenyReason.NO_SIGNATURE),
+        (firm_core, DenyReason.MARKING_FORBIDS),  # member with access, not listed
+        (outsider, DenyReason.NOT_MEMBER),
+        (firm_lapsed, DenyReason.NO_ACCESS),
+    ],
+)
+def test_get__amber_strict__denied(
+    full_store: PoolStore,
+    bundles: dict[Tlp, SyntheticIndicator],
+    who: LocalAccount | None,
+    reason: DenyReason,
+) -> None:
+    assert deny_reason(lambda: _get(full_store, bundles[Tlp.AMBER_STRICT], who)) is reason
+
+
+def test_get__amber_strict__listed_recipient_without_access__denied(
+    full_store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    chain.access.discard(firm_small.address)
+    item = bundles[Tlp.AMBER_STRICT]
+    assert deny_reason(lambda: _get(full_store, item, firm_small)) is DenyReason.NO_ACCESS
+
+
+@pytest.mark.parametrize("level", [Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT])
+def test_get__submitter_always_reads_its_own(
+    full_store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator], level: Tlp
+) -> None:
+    chain.access.discard(firm_critical.address)
+    chain.members.discard(firm_critical.address)
+    assert _get(full_store, bundles[level], firm_critical) == bundles[level].bundle_json
+
+
+def test_get__access_is_read_live_from_chain(
+    full_store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    assert _get(full_store, item, firm_core) == item.bundle_json
+    chain.access.discard(firm_core.address)  # access lapses after E epochs
+    assert deny_reason(lambda: _get(full_store, item, firm_core)) is DenyReason.NO_ACCESS
+    chain.access.add(firm_core.address)
+    assert _get(full_store, item, firm_core) == item.bundle_json
+
+
+def test_get__unknown_hash__raises(full_store: PoolStore) -> None:
+    with pytest.raises(InputError, match="no bundle"):
+        full_store.get(b"\x01" * 32)
+    with pytest.raises(InputError, match="32 bytes"):
+        full_store.get(b"short")
+
+
+# ---------------------------------------------------------------------------
+# Signatures: bad, expired, wrong pool, replayed, mismatched
+# ---------------------------------------------------------------------------
+
+
+def test_get__tampered_signature__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash)
+    broken = SignedRequest(signed.text, signed.signature[:10] + b"\x00" + signed.signature[11:])
+    assert (
+        deny_reason(lambda: full_store.get(item.content_hash, broken)) is DenyReason.BAD_SIGNATURE
+    )
+
+
+def test_get__signed_by_impostor__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    # The attacker writes a request in firm_core's name and signs it with its own key.
+    item = bundles[Tlp.GREEN]
+    text = request(firm_core, "get", item.content_hash).text
+    forged = SignedRequest(text, bytes(attacker.sign_message(encode_defunct(text=text)).signature))
+    assert (
+        deny_reason(lambda: full_store.get(item.content_hash, forged)) is DenyReason.BAD_SIGNATURE
+    )
+
+
+@pytest.mark.parametrize("signature", [b"", b"\x00" * 10, b"\x00" * 65])
+def test_get__garbage_signature__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator], signature: bytes
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = SignedRequest(request(firm_core, "get", item.content_hash).text, signature)
+    assert (
+        deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.BAD_SIGNATURE
+    )
+
+
+def test_get__bad_signature_on_clear_bundle__still_denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.CLEAR]
+    signed = SignedRequest(request(firm_core, "get", item.content_hash).text, b"\x00" * 65)
+    assert (
+        deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.BAD_SIGNATURE
+    )
+
+
+def test_get__expired__denied(
+    full_store: PoolStore, clock: Clock, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash, ttl=60)
+    clock.now = NOW + 60
+    assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.EXPIRED
+
+
+def test_get__just_before_expiry__allowed(
+    full_store: PoolStore, clock: Clock, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash, ttl=60)
+    clock.now = NOW + 59
+    assert full_store.get(item.content_hash, signed).json_text == item.bundle_json
+
+
+def test_get__expiry_too_far_ahead__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash, ttl=10 * 3600)
+    assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.TTL_TOO_LONG
+
+
+@pytest.mark.parametrize(("chain_id", "pool"), [(1, POOL), (CHAIN_ID, OTHER_POOL)])
+def test_get__signed_for_another_pool__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator], chain_id: int, pool: str
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash, chain_id=chain_id, pool=pool)
+    assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.WRONG_POOL
+
+
+def test_get__replayed__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash)
+    assert full_store.get(item.content_hash, signed).json_text == item.bundle_json
+    assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.REPLAYED
+
+
+def test_get__replay_after_expiry_is_expired_and_nonces_are_pruned(
+    full_store: PoolStore, clock: Clock, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "get", item.content_hash, ttl=60)
+    full_store.get(item.content_hash, signed)
+    clock.now = NOW + 400  # past this request's expiry and the fixture's put requests'
+    assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.EXPIRED
+    fresh = request(firm_core, "get", item.content_hash, now=clock.now)
+    full_store.get(item.content_hash, fresh)
+    spent = full_store._db.execute("SELECT count(*) FROM spent_nonces").fetchone()[0]
+    assert spent == 1  # only the fresh nonce: the expired ones were pruned
+
+
+def test_get__signed_for_another_hash__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    wanted, signed_for = bundles[Tlp.GREEN], bundles[Tlp.AMBER]
+    signed = request(firm_core, "get", signed_for.content_hash)
+    assert (
+        deny_reason(lambda: full_store.get(wanted.content_hash, signed))
+        is DenyReason.REQUEST_MISMATCH
+    )
+
+
+def test_get__list_signature_cannot_get(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    signed = request(firm_core, "list")
+    assert (
+        deny_reason(lambda: full_store.get(item.content_hash, signed))
+        is DenyReason.REQUEST_MISMATCH
+    )
+
+
+def test_get__malformed_request__denied(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    text = request(firm_core, "get", item.content_hash).text.replace("expires: ", "expires: +")
+    signed = SignedRequest(text, bytes(firm_core.sign_message(encode_defunct(text=text)).signature))
+    assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.MALFORMED
+
+
+# ---------------------------------------------------------------------------
+# readable / export
+# ---------------------------------------------------------------------------
+
+
+def _hashes(items: Iterable[object]) -> list[bytes]:
+    return [getattr(i, "content_hash") for i in items]  # noqa: B009
+
+
+def test_readable__unsigned_sees_only_clear(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    assert _hashes(full_store.readable()) == [bundles[Tlp.CLEAR].content_hash]
+
+
+def test_readable__by_requester(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    order = [Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT]
+    expected = {
+        firm_small: order,
+        firm_core: order[:3],
+        firm_critical: order,
+        firm_lapsed: order[:1],
+        outsider: order[:1],
+    }
+    for who, levels in expected.items():
+        listed = full_store.readable(request(who, "list"))
+        assert _hashes(listed) == [bundles[t].content_hash for t in levels], who.address
+
+
+def test_readable__asks_the_chain_once_per_listing(full_store: PoolStore, chain: FakeChain) -> None:
+    chain.calls.clear()
+    full_store.readable(request(firm_core, "list"))
+    assert chain.calls["is_member"] == 1 and chain.calls["has_access"] == 1
+
+
+def test_readable__bad_signature__denied(full_store: PoolStore) -> None:
+    signed = SignedRequest(request(firm_core, "list").text, b"\x01" * 65)
+    assert deny_reason(lambda: full_store.readable(signed)) is DenyReason.BAD_SIGNATURE
+
+
+def test_readable__get_signature_cannot_list(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    signed = request(firm_core, "get", bundles[Tlp.GREEN].content_hash)
+    assert deny_reason(lambda: full_store.readable(signed)) is DenyReason.REQUEST_MISMATCH
+
+
+def test_export__valid_stix_bundle_of_readable_content(
+    full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    exported = full_store.export(request(firm_core, "list"))
+    parsed = parse_bundle(exported)  # valid STIX 2.1, checked by stix2 and the validator
+    indicator_ids = {o["id"] for o in parsed.objects if o["type"] == "indicator"}
+    expected_ids = {
+        next(
+            o["id"]
+            for o in json.loads(bundles[t].bundle_json)["objects"]
+            if o["type"] == "indicator"
+        )
+        for t in (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)
+    }
+    assert indicator_ids == expected_ids
+    ids = [o["id"] for o in parsed.objects]
+    assert len(ids) == len(set(ids))  # shared marking definitions appear once
+    markings = {o["id"] for o in parsed.objects if o["type"] == "marking-definition"}
+    assert markings == {Tlp.CLEAR.marking_id, Tlp.GREEN.marking_id, Tlp.AMBER.marking_id}
+
+
+def test_export__deterministic_and_requester_dependent(full_store: PoolStore) -> None:
+    first = full_store.export(request(firm_core, "list"))
+    assert full_store.export(request(firm_core, "list")) == first
+    assert full_store.export(request(firm_small, "list")) != first
+
+
+def test_export__nothing_readable_is_an_empty_valid_bundle(store: PoolStore) -> None:
+    exported = store.export()
+    assert "objects" not in json.loads(exported)
+    assert parse_bundle(exported).type == "bundle"
+
+
+def test_export__shared_objects_once(store: PoolStore, chain: FakeChain) -> None:
+    a = generate_indicator(1, tlp=Tlp.GREEN)
+    b = generate_indicator(2, tlp=Tlp.GREEN)
+    put(store, chain, a)
+    put(store, chain, b)
+    parsed = parse_bundle(store.export(request(firm_core, "list")))
+    assert [o["type"] for o in parsed.objects].count("marking-definition") == 1
+    assert [o["type"] for o in parsed.objects].count("indicator") == 2
+
+
+# ---------------------------------------------------------------------------
+# The database
+# ---------------------------------------------------------------------------
+
+
+def test_store__persists_across_reopen(
+    tmp_path: Path, chain: FakeChain, clock: Clock, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    path = tmp_path / "pool.sqlite"
+    with PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path, clock=clock) as first:
+        put(first, chain, bundles[Tlp.CLEAR])
+    with PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path, clock=clock) as again:
+        assert (
+            again.get(bundles[Tlp.CLEAR].content_hash).json_text == bundles[Tlp.CLEAR].bundle_json
+        )
+
+
+@pytest.mark.parametrize(("chain_id", "pool"), [(1, POOL), (CHAIN_ID, OTHER_POOL)])
+def test_store__bound_to_its_pool(
+    tmp_path: Path, chain: FakeChain, chain_id: int, pool: str
+) -> None:
+    path = tmp_path / "pool.sqlite"
+    PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path).close()
+    with pytest.raises(InputError, match="bound to"):
+        PoolStore(chain, chain_id=chain_id, pool_address=pool, path=path)
+
+
+def test_store__pool_address_is_normalised(chain: FakeChain) -> None:
+    store = PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL.lower())
+    assert store.pool_address == POOL and store.chain_id == CHAIN_ID
+    with pytest.raises(InputError):
+        PoolStore(chain, chain_id=CHAIN_ID, pool_address="0x1234")
+    with pytest.raises(InputError):
+        PoolStore(chain, chain_id=-1, pool_address=POOL)
+
+
+def test_store__tampered_row__refused_on_read(
+    tmp_path: Path, chain: FakeChain, clock: Clock, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    path = tmp_path / "pool.sqlite"
+    item = bundles[Tlp.CLEAR]
+    with PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path, clock=clock) as store:
+        put(store, chain, item)
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE bundles SET canonical_json = ?",
+            (item.bundle_json.replace("Synthetic", "Genuine").encode(),),
+        )
+    with PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path, clock=clock) as store:
+        with pytest.raises(SharingError, match="does not match its hash"):
+            store.get(item.content_hash)
