@@ -11,8 +11,9 @@
         Rewards are pulled with `claim()`; a reward the pool cannot pay yet
         is queued as a debt and paid, in order, when the pool is funded.
         Reputation and pool access follow verified contributions.
-@dev Storage of an indicator is packed into three words (head, timing,
-     votes) because reveal and vote are the calls members make most.
+@dev Storage of an indicator is packed into words (head, ballot, and the
+     outcome once verified) because reveal and vote are the calls members
+     make most: a vote only ever updates the ballot word.
      The panel is a set of at most `MAX_PANEL` seats; each seat votes once
      per indicator. Every state change emits an event, so that the history
      of every indicator and every wei can be rebuilt from logs alone.
@@ -48,8 +49,9 @@ PAUSER_ROLE: public(constant(bytes32)) = keccak256("PAUSER_ROLE")
 
 # @dev Largest panel (seats); bounds every loop over votes.
 MAX_PANEL: public(constant(uint256)) = 16
-# @dev Number of indicator categories (codes 0..15; names live off chain).
-MAX_CATEGORIES: public(constant(uint256)) = 16
+# @dev Number of indicator categories: the 14 MITRE ATT&CK Enterprise tactics
+#      (codes 0..13; the table lives in `sharing/standards/stix.py`).
+MAX_CATEGORIES: public(constant(uint256)) = 14
 # @dev Sector tiers: 0 critical infrastructure, 1 core business, 2 small business.
 TIERS: constant(uint256) = 3
 # @dev Indicator classes: 0 root vulnerability, 1 specific.
@@ -86,7 +88,8 @@ STATUS_EXPIRED: constant(uint256) = 4
 
 MASK8: constant(uint256) = 2**8 - 1
 MASK9: constant(uint256) = 2**9 - 1
-MASK16: constant(uint256) = 2**16 - 1
+MASK24: constant(uint256) = 2**24 - 1
+MASK40: constant(uint256) = 2**40 - 1
 MASK64: constant(uint256) = 2**64 - 1
 MASK128: constant(uint256) = 2**128 - 1
 MASK160: constant(uint256) = 2**160 - 1
@@ -127,11 +130,12 @@ commit_count: public(uint256)
 
 # @dev Packed head: submitter | sequence << 160 | category << 224 | class << 232 | status << 240.
 _head: HashMap[bytes32, uint256]
-# @dev Packed timing: vote opens | vote closes << 64 | quorum << 128 | reward << 136 (uint120).
-_timing: HashMap[bytes32, uint256]
-# @dev Packed votes: seat bitmap (16) | valid (8) << 16 | invalid (8) << 24 | 16 x 9-bit entries << 32.
-_votes: HashMap[bytes32, uint256]
-# @dev Severity (x10) and scope decided at finalisation: severity | scope << 8.
+# @dev Packed ballot, written at reveal so that every vote only updates it:
+#      seat bitmap (16) | valid (8) << 16 | invalid (8) << 24 | 16 x 9-bit
+#      entries (score << 2 | scope) << 32 | vote opens (40) << 176 |
+#      vote window (24) << 216 | quorum (8) << 240.
+_ballot: HashMap[bytes32, uint256]
+# @dev Decided at finalisation of a verified indicator: severity | scope << 8 | reward << 16.
 _outcome: HashMap[bytes32, uint256]
 
 # @dev Seconds after a commit during which it may be revealed; voting opens after.
@@ -590,7 +594,7 @@ def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_clas
     if head != 0:
         holder: address = convert(head & MASK160, address)
         status: uint256 = (head >> 240) & MASK8
-        if status == STATUS_PENDING and seq < (head >> 160) & MASK64 and block.timestamp < self._timing[content_hash] & MASK64:
+        if status == STATUS_PENDING and seq < (head >> 160) & MASK64 and block.timestamp < (self._ballot[content_hash] >> 176) & MASK40:
             log IndicatorSuperseded(content_hash=content_hash, displaced=holder, firm=msg.sender)
         elif status == STATUS_EXPIRED and holder == msg.sender:
             pass
@@ -603,8 +607,7 @@ def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_clas
     self._head[content_hash] = (
         convert(msg.sender, uint256) | (seq << 160) | (category << 224) | (claimed_class << 232) | (STATUS_PENDING << 240)
     )
-    self._timing[content_hash] = vote_opens | (vote_closes << 64) | (self.quorum << 128)
-    self._votes[content_hash] = 0
+    self._ballot[content_hash] = (vote_opens << 176) | (self.vote_window << 216) | (self.quorum << 240)
     log IndicatorRevealed(
         content_hash=content_hash,
         firm=msg.sender,
@@ -633,11 +636,11 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
     assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
     submitter: address = convert(head & MASK160, address)
     assert msg.sender != submitter and self.panellist_affiliation[msg.sender] != submitter, "ais_alliance: panellist votes on own firm"
-    timing: uint256 = self._timing[content_hash]
-    assert block.timestamp >= timing & MASK64, "ais_alliance: voting not open"
-    assert block.timestamp < (timing >> 64) & MASK64, "ais_alliance: voting closed"
+    votes: uint256 = self._ballot[content_hash]
+    vote_opens: uint256 = (votes >> 176) & MASK40
+    assert block.timestamp >= vote_opens, "ais_alliance: voting not open"
+    assert block.timestamp < vote_opens + ((votes >> 216) & MASK24), "ais_alliance: voting closed"
     seat: uint256 = seat_plus_one - 1
-    votes: uint256 = self._votes[content_hash]
     assert votes & (1 << seat) == 0, "ais_alliance: seat already voted"
     score: uint256 = 0
     scp: uint256 = 0
@@ -651,7 +654,7 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
         votes = votes + (1 << 16) + (entry << (32 + 9 * n_valid))
     else:
         votes = votes + (1 << 24)
-    self._votes[content_hash] = votes | (1 << seat)
+    self._ballot[content_hash] = votes | (1 << seat)
     log VoteCast(content_hash=content_hash, panellist=msg.sender, seat=seat, valid=valid, score_x10=score, scope=scp)
 
 
@@ -670,12 +673,11 @@ def finalise(content_hash: bytes32):
     pausable._require_not_paused()
     head: uint256 = self._head[content_hash]
     assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
-    timing: uint256 = self._timing[content_hash]
-    votes: uint256 = self._votes[content_hash]
-    q: uint256 = (timing >> 128) & MASK8
+    votes: uint256 = self._ballot[content_hash]
+    q: uint256 = (votes >> 240) & MASK8
     n_valid: uint256 = (votes >> 16) & MASK8
     n_invalid: uint256 = (votes >> 24) & MASK8
-    closed: bool = block.timestamp >= (timing >> 64) & MASK64
+    closed: bool = block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24)
     assert n_valid >= q or n_invalid >= q or closed, "ais_alliance: not decided yet"
     submitter: address = convert(head & MASK160, address)
 
@@ -714,8 +716,7 @@ def finalise(content_hash: bytes32):
         )
         new_price: uint256 = reward_math._decayed_price(price, self.price_decay_bps, self.price_min_bps)
         self._price[category] = new_price | ((epoch + 1) << 128)
-        self._timing[content_hash] = timing | (reward << 136)
-        self._outcome[content_hash] = severity | (scope << 8)
+        self._outcome[content_hash] = severity | (scope << 8) | (reward << 16)
         self.last_verified_epoch_plus_one[submitter] = epoch + 1
         log IndicatorFinalised(content_hash=content_hash, firm=submitter, status=status, severity_x10=severity, scope=scope, reward=reward)
         log PriceIndexUpdated(category=category, priced_bps=price, new_bps=new_price)
@@ -849,23 +850,23 @@ def indicator(content_hash: bytes32) -> (address, uint256, uint256, uint256, uin
             quorum, valid votes, invalid votes, severity x10, scope, reward.
     """
     head: uint256 = self._head[content_hash]
-    timing: uint256 = self._timing[content_hash]
-    votes: uint256 = self._votes[content_hash]
+    votes: uint256 = self._ballot[content_hash]
     outcome: uint256 = self._outcome[content_hash]
+    vote_opens: uint256 = (votes >> 176) & MASK40
     return (
         convert(head & MASK160, address),
         (head >> 160) & MASK64,
         (head >> 224) & MASK8,
         (head >> 232) & MASK8,
         (head >> 240) & MASK8,
-        timing & MASK64,
-        (timing >> 64) & MASK64,
-        (timing >> 128) & MASK8,
+        vote_opens,
+        vote_opens + ((votes >> 216) & MASK24),
+        (votes >> 240) & MASK8,
         (votes >> 16) & MASK8,
         (votes >> 24) & MASK8,
         outcome & MASK8,
         (outcome >> 8) & MASK8,
-        timing >> 136,
+        outcome >> 16,
     )
 
 
@@ -878,7 +879,7 @@ def has_voted(content_hash: bytes32, panellist: address) -> bool:
     seat_plus_one: uint256 = self._seat_plus_one[panellist]
     if seat_plus_one == 0:
         return False
-    return self._votes[content_hash] & (1 << (seat_plus_one - 1)) != 0
+    return self._ballot[content_hash] & (1 << (seat_plus_one - 1)) != 0
 
 
 @external

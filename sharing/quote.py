@@ -3,8 +3,9 @@
 Rounding rule (the only one, shared with the contract): every formula is
 evaluated in unbounded integers and divided once, at the end, rounding
 down. ``reward = base * class * severity * scope * price // 10_000**4`` and
-``decayed = max(min, price * decay // 10_000)``. Each function here mirrors
-one internal function of ``reward_math.vy``; the tests compare them with the
+``decayed = max(min, price * decay // 10_000)``. Each function here (with
+:func:`sharing.standards.cvss.severity_band`) mirrors one internal function
+of ``reward_math.vy``; the tests compare them with the
 contract on random inputs.
 """
 
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sharing.errors import InputError
+from sharing.standards.cvss import severity_band
+from sharing.standards.stix import NUM_CATEGORIES
 
 BPS = 10_000
 BPS4 = BPS**4
@@ -22,7 +25,8 @@ TIERS = ("critical", "core", "small")
 CLASSES = ("root", "specific")
 SCOPES = ("single", "sector", "cross-sector")
 BANDS = ("none", "low", "medium", "high", "critical")
-MAX_CATEGORIES = 16
+#: Categories the contract accepts (the ATT&CK tactics of ``sharing.standards.stix``).
+MAX_CATEGORIES = NUM_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,6 @@ class PriceRule:
 #: The schedule and price rule ``AisAlliance`` is deployed with.
 DEFAULT_SCHEDULE = RewardSchedule()
 DEFAULT_PRICE_RULE = PriceRule()
-
-
-def severity_band(score_x10: int) -> int:
-    """CVSS qualitative band code 0..4 of a base score x10 (mirrors ``_severity_band``)."""
-    if not 0 <= score_x10 <= 100:
-        raise InputError(f"CVSS score x10 must be in 0..100, got {score_x10}")
-    if score_x10 == 0:
-        return 0
-    if score_x10 < 40:
-        return 1
-    if score_x10 < 70:
-        return 2
-    if score_x10 < 90:
-        return 3
-    return 4
 
 
 def median(values: Sequence[int]) -> int:

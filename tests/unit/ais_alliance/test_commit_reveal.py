@@ -78,7 +78,7 @@ def test_reveal__twice__reverts(system: AisSystem, actors, life):
 
 @pytest.mark.parametrize(
     ("category", "claimed_class", "reason"),
-    [(16, 0, Revert.UNKNOWN_CATEGORY), (0, 2, Revert.UNKNOWN_CLASS)],
+    [(14, 0, Revert.UNKNOWN_CATEGORY), (0, 2, Revert.UNKNOWN_CLASS)],
 )
 def test_reveal__bad_fields__reverts(system: AisSystem, actors, category, claimed_class, reason):
     salt = new_salt()

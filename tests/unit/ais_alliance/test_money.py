@@ -65,11 +65,11 @@ def test_owed_rewards_fifo(system: AisSystem, actors, life, chain):
     n_full = pool // r1
     for i in range(n_full):
         life.verify(actors.firm_critical, bytes([1, i]) + b"\x00" * 30, score_x10=95, scope=2,
-                    category=i % 16)
+                    category=i % 12)
     # Rewards depend on the category's price: read what is left now.
     left = system.call("unallocated")
     h_a, h_b = b"\xa0" * 32, b"\xb0" * 32
-    ra = life.verify(actors.firm_core, h_a, score_x10=95, scope=2, category=15)
+    ra = life.verify(actors.firm_core, h_a, score_x10=95, scope=2, category=13)
     reward_a = system.indicator(h_a).reward
     assert reward_a > left  # the pool cannot pay it all
     assert system.alliance.events(ra, "RewardCredited")[0]["amount"] == left
@@ -78,7 +78,7 @@ def test_owed_rewards_fifo(system: AisSystem, actors, life, chain):
     assert system.call("owed", actors.firm_core) == reward_a - left
     assert system.call("unallocated") == 0
     # A second reward while a debt is outstanding queues entirely behind it.
-    rb = life.verify(actors.firm_small, h_b, score_x10=95, scope=2, category=14)
+    rb = life.verify(actors.firm_small, h_b, score_x10=95, scope=2, category=12)
     reward_b = system.indicator(h_b).reward
     assert system.alliance.events(rb, "RewardCredited") == []
     assert system.call("owed", actors.firm_small) == reward_b

@@ -40,7 +40,7 @@ def price_rules(draw) -> q.PriceRule:
     cls=st.integers(0, 1),
     score=st.integers(0, 100),
     scope=st.integers(0, 2),
-    category=st.integers(0, 15),
+    category=st.integers(0, 13),
 )
 def test_quote__python_equals_chain(chain, deployed: AisSystem, schedule, rule, tier, cls, score,
                                     scope, category):
@@ -108,3 +108,9 @@ def test_revert_reasons__constants_match_contract_source():
     constants = {v for k, v in vars(Revert).items() if not k.startswith("_")}
     ours = {c for c in constants if c.split(":")[0] in {"ais_alliance", "reward_math", "pesim_settlement"}}
     assert in_source == ours
+
+
+def test_categories__contract_accepts_exactly_the_off_chain_table(deployed: AisSystem):
+    from sharing.standards.stix import NUM_CATEGORIES
+
+    assert deployed.call("MAX_CATEGORIES") == NUM_CATEGORIES == q.MAX_CATEGORIES
