@@ -1,0 +1,732 @@
+"""Deploy and drive ``PesimSettlement``: PESIM rounds on chain, checked against the model.
+
+Two layers:
+
+* :class:`PesimSystem` is the contract wrapper (deploy, open a round,
+  register, submit, settle in either design, cancel, withdraw, read the
+  round back from storage and events), like :class:`sharing.chain.ais.AisSystem`.
+* :func:`equilibrium_round` runs the mechanism of Naghizadeh & Liu for an
+  :class:`~sharing.models.ids_game.IDSGame`: the model's equilibrium
+  messages (Theorem 2) go on chain, the chain's ``x_hat`` and taxes are
+  compared with ``x*`` and ``l_i^T x*`` (eq. (12)), and each participant's
+  best deviation found off chain is replayed on a snapshot to check that its
+  utility (private risk and cost, plus the on-chain tax) does not rise
+  (eq. (5)).  The CLI ``sharing pesim onchain`` and the tests share it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import optimize
+
+from sharing import pesim_fixed as fx
+from sharing.chain.compile import load_artifact
+from sharing.chain.connect import Chain
+from sharing.chain.contract import Handle, at, deploy
+from sharing.errors import InputError
+from sharing.models.ids_game import IDSGame, as_rng, social_optimum
+from sharing.models.pesim import (
+    MessageProfile,
+    best_response_value,
+    equilibrium_messages,
+    lindahl_prices,
+    prices_from_messages,
+    utilities,
+)
+
+CONTRACT = "PesimSettlement"
+
+
+class Design(IntEnum):
+    """Where a round keeps its messages (``PesimSettlement.DESIGN_*``)."""
+
+    STORAGE = 0
+    CALLDATA = 1
+
+
+#: The cheaper design at every N measured (``bench/pesim.py``, ``docs/pesim_onchain.md``).
+DEFAULT_DESIGN = Design.CALLDATA
+#: Default windows of a round, in seconds.
+REGISTRATION_PERIOD_S = 3_600
+MESSAGE_PERIOD_S = 86_400
+
+#: Functions whose gas grows with N: their cached limits are dropped when N changes.
+_SIZE_DEPENDENT = ("open_round", "register", "submit", "settle", "settle_with_messages")
+
+
+class RoundStatus(IntEnum):
+    """Round status codes of ``PesimSettlement``."""
+
+    NONE = 0
+    OPEN = 1
+    SETTLED = 2
+    CANCELLED = 3
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """What the chain holds about a round (``PesimSettlement.round_info``)."""
+
+    n: int
+    design: Design
+    status: RoundStatus
+    collateral_wei: int
+    wei_per_unit: int
+    registration_deadline: int
+    message_deadline: int
+    registered: int
+    submitted: int
+
+
+@dataclass(frozen=True)
+class OnChainSettlement:
+    """A settled round as its events report it.
+
+    Attributes
+    ----------
+    round_id
+        The round.
+    participants
+        Accounts in round order.
+    taxes
+        Rounded PESIM taxes in wei (``TaxSettled.tax_wei``; + pays).
+    transfers
+        What each actually paid (+) or received (-) after the collateral cap.
+    credits
+        What each can withdraw from this round.
+    x_sum
+        ``S_k = sum_i X_ik`` (``RoundSettled.x_sum``).
+    submitted
+        Bitmap of the participants that sent a message.
+    defaults
+        Participants given the default message.
+    shortfall
+        Wei the mechanism could not collect.
+    gas_used
+        Gas of the settlement transaction.
+    """
+
+    round_id: int
+    participants: list[str]
+    taxes: list[int]
+    transfers: list[int]
+    credits: list[int]
+    x_sum: list[int]
+    submitted: int
+    defaults: list[int]
+    shortfall: int
+    gas_used: int
+
+    @property
+    def x_hat(self) -> list[Fraction]:
+        """The outcome of eq. (6), exactly, in model units."""
+        n = len(self.x_sum)
+        return [Fraction(s, n * fx.X_SCALE) for s in self.x_sum]
+
+
+@dataclass
+class PesimSystem:
+    """A deployed ``PesimSettlement`` plus the account that governs it.
+
+    Every transaction names its sender; nothing is cached but gas limits,
+    so several processes may drive one deployment.
+    """
+
+    chain: Chain
+    contract: Handle
+    governance: str
+    _gas_n: int = field(default=0, repr=False)
+
+    # ------------------------------------------------------------ set-up
+
+    @classmethod
+    def deploy(cls, chain: Chain, governance: str | None = None) -> PesimSystem:
+        """Compile (cached) and deploy; ``governance`` holds every role."""
+        gov = governance or chain.accounts[0]
+        return cls(chain=chain, contract=deploy(chain, load_artifact(CONTRACT), sender=gov),
+                   governance=gov)
+
+    @classmethod
+    def at(cls, chain: Chain, address: str, governance: str) -> PesimSystem:
+        """Attach to an existing deployment."""
+        return cls(chain=chain, contract=at(chain, load_artifact(CONTRACT), address),
+                   governance=governance)
+
+    @property
+    def address(self) -> str:
+        """Address of the contract."""
+        return str(self.contract.address)
+
+    def tx(self, fn: str, *args: Any, sender: str, value: int = 0) -> dict[str, Any]:
+        """Send any transaction to the contract."""
+        return self.contract.transact(fn, *args, sender=sender, value=value)
+
+    def call(self, fn: str, *args: Any) -> Any:
+        """Call any view of the contract."""
+        return self.contract.call(fn, *args)
+
+    def _size(self, n: int) -> None:
+        """Drop cached gas limits that were estimated for another N."""
+        if n != self._gas_n:
+            for fn in _SIZE_DEPENDENT:
+                self.contract.gas_limits.pop(fn, None)
+            self._gas_n = n
+
+    # ------------------------------------------------------------ rounds
+
+    def open_round(
+        self,
+        participants: Sequence[str],
+        collateral_wei: int,
+        wei_per_unit: int = fx.DEFAULT_WEI_PER_UNIT,
+        design: Design = DEFAULT_DESIGN,
+        registration_period: int = REGISTRATION_PERIOD_S,
+        message_period: int = MESSAGE_PERIOD_S,
+    ) -> int:
+        """Open a round among ``participants`` (in PESIM's cyclic order); return its id."""
+        self._size(len(participants))
+        receipt = self.tx(
+            "open_round", list(participants), collateral_wei, wei_per_unit, registration_period,
+            message_period, int(design), sender=self.governance,
+        )
+        (event,) = self.contract.events(receipt, "RoundOpened")
+        return int(event["round_id"])
+
+    def register(self, round_id: int, participant: str) -> dict[str, Any]:
+        """Post ``participant``'s collateral (read from the round)."""
+        info = self.round_info(round_id)
+        self._size(info.n)
+        return self.tx("register", round_id, sender=participant, value=info.collateral_wei)
+
+    def register_all(self, round_id: int) -> None:
+        """Register every participant of the round."""
+        for p in self.participants(round_id):
+            self.register(round_id, p)
+
+    def submit(self, round_id: int, participant: str, message: fx.FixedMessage) -> dict[str, Any]:
+        """Send ``participant``'s fixed-point message."""
+        self._size(len(message.pi))
+        return self.tx("submit", round_id, list(message.pi), list(message.x), sender=participant)
+
+    def settle(
+        self,
+        round_id: int,
+        sender: str | None = None,
+        messages: Sequence[fx.FixedMessage | None] | None = None,
+    ) -> OnChainSettlement:
+        """Settle a round (anyone may); the design decides which entry point.
+
+        For a ``CALLDATA`` round the messages are sent again as calldata:
+        ``messages`` if given, else those the round's ``MessageSubmitted``
+        events published (what an independent settler would do).
+        """
+        info = self.round_info(round_id)
+        self._size(info.n)
+        who = sender or self.governance
+        if info.design == Design.STORAGE:
+            receipt = self.tx("settle", round_id, sender=who)
+        else:
+            msgs = list(messages) if messages is not None else self.messages_from_logs(round_id)
+            if len(msgs) != info.n:
+                raise InputError(
+                    f"round {round_id} has {info.n} participants, got {len(msgs)} messages"
+                )
+            pis = [[] if m is None else list(m.pi) for m in msgs]
+            xs = [[] if m is None else list(m.x) for m in msgs]
+            receipt = self.tx("settle_with_messages", round_id, pis, xs, sender=who)
+        return self.settlement_of(receipt)
+
+    def cancel(self, round_id: int, sender: str | None = None) -> dict[str, Any]:
+        """Cancel a round whose registration failed; registered collateral becomes withdrawable."""
+        return self.tx("cancel", round_id, sender=sender or self.governance)
+
+    def withdraw(self, account: str) -> dict[str, Any]:
+        """Pull ``account``'s withdrawable balance."""
+        return self.tx("withdraw", sender=account)
+
+    # -------------------------------------------------------------- reads
+
+    def round_info(self, round_id: int) -> RoundInfo:
+        """The chain's record of a round."""
+        v = [int(a) for a in self.call("round_info", round_id)]
+        return RoundInfo(v[0], Design(v[1]), RoundStatus(v[2]), *v[3:])
+
+    def participants(self, round_id: int) -> list[str]:
+        """Participants of a round in order."""
+        return [str(a) for a in self.call("participants", round_id)]
+
+    def withdrawable(self, account: str) -> int:
+        """Wei ``account`` can withdraw."""
+        return int(self.call("withdrawable", account))
+
+    def balance(self) -> int:
+        """Wei held by the contract."""
+        return int(self.chain.w3.eth.get_balance(self.contract.address))
+
+    def messages_from_logs(self, round_id: int) -> list[fx.FixedMessage | None]:
+        """Rebuild a round's messages from its ``MessageSubmitted`` events alone."""
+        info = self.round_info(round_id)
+        out: list[fx.FixedMessage | None] = [None] * info.n
+        event = self.contract.contract.events.MessageSubmitted()
+        for log in event.get_logs(argument_filters={"round_id": round_id}, from_block=0):
+            a = log["args"]
+            out[int(a["index"])] = fx.FixedMessage(tuple(a["pi"]), tuple(a["x"]))
+        return out
+
+    def settlement_of(self, receipt: dict[str, Any]) -> OnChainSettlement:
+        """Decode a settlement receipt: ``TaxSettled``, ``DefaultMessageApplied``, ``RoundSettled``.
+
+        Everything comes from the events, so any settlement can be audited from logs alone.
+        """
+        (done,) = self.contract.events(receipt, "RoundSettled")
+        rows = sorted(self.contract.events(receipt, "TaxSettled"), key=lambda e: int(e["index"]))
+        defaults = [int(e["index"]) for e in self.contract.events(receipt, "DefaultMessageApplied")]
+        return OnChainSettlement(
+            round_id=int(done["round_id"]),
+            participants=[str(e["participant"]) for e in rows],
+            taxes=[int(e["tax_wei"]) for e in rows],
+            transfers=[int(e["transfer_wei"]) for e in rows],
+            credits=[int(e["credited_wei"]) for e in rows],
+            x_sum=[int(s) for s in done["x_sum"]],
+            submitted=int(done["submitted"]),
+            defaults=defaults,
+            shortfall=int(done["shortfall_wei"]),
+            gas_used=int(receipt["gasUsed"]),
+        )
+
+    # ----------------------------------------------------------- a round
+
+    def run_round(
+        self,
+        participants: Sequence[str],
+        messages: Sequence[fx.FixedMessage | None],
+        collateral_wei: int,
+        wei_per_unit: int = fx.DEFAULT_WEI_PER_UNIT,
+        design: Design = DEFAULT_DESIGN,
+        settler: str | None = None,
+    ) -> OnChainSettlement:
+        """Open, register everyone, submit the given messages, settle.
+
+        ``None`` marks a participant that sends nothing; the clock is then
+        moved past the message window before settling.
+        """
+        if len(messages) != len(participants):
+            raise InputError("one message (or None) per participant")
+        rid = self.open_round(participants, collateral_wei, wei_per_unit, design)
+        self.register_all(rid)
+        return self.submit_and_settle(rid, messages, settler)
+
+    def submit_and_settle(
+        self, round_id: int, messages: Sequence[fx.FixedMessage | None], settler: str | None = None
+    ) -> OnChainSettlement:
+        """Submit the non-``None`` messages of a registered round and settle it."""
+        participants = self.participants(round_id)
+        for p, m in zip(participants, messages, strict=True):
+            if m is not None:
+                self.submit(round_id, p, m)
+        if any(m is None for m in messages):
+            info = self.round_info(round_id)
+            self.chain.advance_time(max(1, info.message_deadline - self.chain.timestamp()))
+        return self.settle(round_id, sender=settler)
+
+
+# --------------------------------------------------------------------------- model <-> chain
+
+
+@dataclass(frozen=True)
+class ParticipantReport:
+    """One participant of :func:`equilibrium_round`.
+
+    Attributes
+    ----------
+    index, account, cost
+        Who.
+    model_tax
+        ``l_i^T x*`` from the model, in utility units (float).
+    model_tax_wei
+        ``wei_per_unit * l_i^T x*`` rounded to an integer.
+    fixed_point_tax_wei
+        The exact tax of the fixed-point equilibrium messages, in wei
+        (``l_i^T x*`` with the ``l_i`` and ``x*`` the messages carry).
+    tax_wei
+        The on-chain tax.
+    deviation_gain
+        On-chain utility with the best deviation found off chain minus the
+        on-chain utility at equilibrium, in utility units.
+    deviation_gain_offchain
+        The same gain as the model predicts it (floating point).
+    """
+
+    index: int
+    account: str
+    cost: float
+    model_tax: float
+    model_tax_wei: int
+    fixed_point_tax_wei: Fraction
+    tax_wei: int
+    deviation_gain: float
+    deviation_gain_offchain: float
+
+    @property
+    def difference_wei(self) -> int:
+        """On-chain minus model tax, in wei."""
+        return self.tax_wei - self.model_tax_wei
+
+    @property
+    def rounding_wei(self) -> Fraction:
+        """On-chain minus the exact tax of the messages sent: THE rounding, below 1 wei."""
+        return self.tax_wei - self.fixed_point_tax_wei
+
+
+@dataclass(frozen=True)
+class EquilibriumRoundReport:
+    """Result of :func:`equilibrium_round` (the schema of ``sharing pesim onchain --json``)."""
+
+    game: IDSGame
+    design: Design
+    wei_per_unit: int
+    collateral_wei: int
+    x_star: list[float]
+    x_hat: list[Fraction]
+    participants: list[ParticipantReport]
+    settlement: OnChainSettlement
+    quantisation_bound_wei: list[int]
+    deviation_tolerance: float
+    chain_kind: str
+    contract: str
+
+    @property
+    def taxes_wei(self) -> list[int]:
+        """On-chain taxes in wei."""
+        return [p.tax_wei for p in self.participants]
+
+    @property
+    def max_deviation_gain(self) -> float:
+        """Largest on-chain gain of any participant's best deviation."""
+        return max(p.deviation_gain for p in self.participants)
+
+    @property
+    def x_hat_error(self) -> float:
+        """``max_k |x_hat_k - x*_k|`` (on-chain outcome against the model's optimum)."""
+        return max(abs(float(h) - s) for h, s in zip(self.x_hat, self.x_star, strict=True))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly report."""
+        return {
+            "instance": self.game.describe(),
+            "chain": self.chain_kind,
+            "contract": self.contract,
+            "design": self.design.name.lower(),
+            "wei_per_unit": self.wei_per_unit,
+            "collateral_wei": self.collateral_wei,
+            "fixed_point": {"x_scale": fx.X_SCALE, "pi_scale": fx.PI_SCALE},
+            "participants": [
+                {
+                    "index": p.index,
+                    "account": p.account,
+                    "cost": p.cost,
+                    "model_tax": p.model_tax,
+                    "model_tax_wei": p.model_tax_wei,
+                    "tax_wei": p.tax_wei,
+                    "difference_wei": p.difference_wei,
+                    "quantisation_bound_wei": b,
+                    "fixed_point_tax_wei": str(p.fixed_point_tax_wei),
+                    "rounding_wei": str(p.rounding_wei),
+                    "deviation_gain": p.deviation_gain,
+                    "deviation_gain_offchain": p.deviation_gain_offchain,
+                    "deviation_ok": p.deviation_gain <= self.deviation_tolerance,
+                }
+                for p, b in zip(self.participants, self.quantisation_bound_wei, strict=True)
+            ],
+            "x_star": self.x_star,
+            "x_hat": [float(v) for v in self.x_hat],
+            "x_hat_exact": [str(v) for v in self.x_hat],
+            "x_hat_error": self.x_hat_error,
+            "taxes_wei": self.taxes_wei,
+            "model_taxes": [p.model_tax for p in self.participants],
+            "model_taxes_wei": [p.model_tax_wei for p in self.participants],
+            "sum_taxes_wei": sum(self.taxes_wei),
+            "shortfall_wei": self.settlement.shortfall,
+            "settle_gas": self.settlement.gas_used,
+            "max_deviation_gain": self.max_deviation_gain,
+            "deviation_tolerance": self.deviation_tolerance,
+        }
+
+
+def recommended_collateral(game: IDSGame, wei_per_unit: int, margin: float = 2.0) -> int:
+    """A collateral that makes defaulting on a tax never pay, in wei.
+
+    A participant whose tax exceeds its collateral ``C`` loses ``C`` and
+    still bears its cost ``g_i(x_hat) >= 0`` (for ``x_hat >= 0``), so its
+    utility is at most ``-C``; at equilibrium it gets
+    ``-(g_i(x*) + l_i^T x*)``.  Any ``C >= max_i (g_i(x*) + max(l_i^T x*, 0))``
+    therefore removes the incentive to deviate into a default; we take
+    ``margin`` times that, rounded up to 1/100 of a unit.
+    """
+    opt = social_optimum(game)
+    lp = lindahl_prices(game, opt)
+    tax = lp.equilibrium_taxes()
+    need = max(game.user_cost(i, opt.x) + max(float(tax[i]), 0.0) for i in range(game.n))
+    hundredths = max(1, math.ceil(margin * need * 100))
+    return min(hundredths * wei_per_unit // 100 or 1, fx.MAX_COLLATERAL_WEI)
+
+
+def fixed_equilibrium_messages(profile: MessageProfile) -> list[fx.FixedMessage]:
+    """The model's equilibrium messages (Theorem 2, eqs. (23)-(24)) in fixed point."""
+    return fx.encode_profile(profile.pi, profile.x)
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A unilateral deviation of user ``index`` from a message profile.
+
+    Attributes
+    ----------
+    label
+        How it was found: ``"analytic"``, ``"free-ride"`` or ``"numeric"``.
+    pi, x
+        The deviating message ``(pi_i, x_i)`` in model units.
+    model_gain
+        ``u_i(deviation) - u_i(profile)`` in the model (eq. (5)), floating point.
+    """
+
+    index: int
+    label: str
+    pi: npt.NDArray[np.float64]
+    x: npt.NDArray[np.float64]
+    model_gain: float
+
+    def fixed(self) -> fx.FixedMessage:
+        """The message in fixed point."""
+        return fx.FixedMessage.from_real(self.pi.tolist(), self.x.tolist())
+
+
+def deviation_candidates(
+    game: IDSGame, msgs: MessageProfile, i: int, *, n_starts: int = 3, random_state: Any = 0
+) -> list[Deviation]:
+    """Candidate deviations of user ``i`` found off chain, each with its model gain.
+
+    The model reports deviation *gains* (:func:`sharing.models.pesim.deviation_check`)
+    but not the deviating messages, which the chain needs; this adapter
+    rebuilds them:
+
+    * ``analytic`` (N >= 3): ``pi_i = 0`` and ``x_i`` chosen so that
+      ``x_hat`` is user ``i``'s best outcome at its Lindahl price
+      (:func:`sharing.models.pesim.best_response_value`, exact for N >= 3);
+    * ``free-ride``: keep ``pi_i``, propose ``x_i`` so that user ``i``'s own
+      investment ``x_hat_i`` drops to zero;
+    * ``numeric`` (N <= 8): L-BFGS-B on the model's utility (eq. (1)) over
+      ``(pi_i, x_i)``, ``pi_i >= 0``, ``x_hat >= 0`` (in a box ten times the
+      profile's scale), from the current
+      message, the analytic one and ``n_starts`` random perturbations.
+
+    Candidates equal to the current message in fixed point are dropped:
+    they are not deviations.
+    """
+    n = game.n
+    rng = as_rng(random_state)
+    base = float(utilities(game, msgs.pi, msgs.x)[i])
+    others = msgs.x.sum(axis=0) - msgs.x[i]
+    current = fx.FixedMessage.from_real(msgs.pi[i].tolist(), msgs.x[i].tolist())
+    raw: list[tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = []
+    if n >= 3:
+        _, y = best_response_value(game, i, prices_from_messages(msgs.pi)[i])
+        if y is not None:
+            raw.append(("analytic", np.zeros(n), n * y - others))
+    free = msgs.x[i].copy()
+    free[i] = -others[i]
+    raw.append(("free-ride", msgs.pi[i].copy(), free))
+    if n <= 8:
+        # Keep the search where the model lives (x_hat >= 0) and within a box ten
+        # times the profile's scale (N = 2 is unbounded: see the model's notes).
+        cap = 10.0 * (1.0 + float(np.max(msgs.pi)))
+        top = 10.0 * n * (1.0 + float(np.max(np.abs(msgs.x))))
+        bounds = [(0.0, cap)] * n + [(-float(s), top - float(s)) for s in others]
+
+        def cost(v: npt.NDArray[np.float64]) -> float:
+            pi = msgs.pi.copy()
+            x = msgs.x.copy()
+            pi[i], x[i] = v[:n], v[n:]
+            return float(-utilities(game, pi, x)[i])
+
+        starts = [np.concatenate([msgs.pi[i], msgs.x[i]])]
+        starts += [np.concatenate([p, q]) for label, p, q in raw if label == "analytic"]
+        scale = 1.0 + float(np.max(np.abs(msgs.x)))
+        for _ in range(max(n_starts, 0)):
+            starts.append(np.concatenate([
+                msgs.pi[i] * rng.uniform(0.0, 2.0, n),
+                np.maximum(msgs.x[i] + rng.normal(0.0, 0.5 * scale, n), -others),
+            ]))
+        for v0 in starts:
+            res = optimize.minimize(cost, v0, method="L-BFGS-B", bounds=bounds,
+                                    options={"maxiter": 500})
+            raw.append(("numeric", np.asarray(res.x[:n]), np.asarray(res.x[n:])))
+    out = []
+    for label, p, q in raw:
+        p = np.clip(p, 0.0, None)
+        dev = msgs.replace(i, p, q)
+        d = Deviation(i, label, p, q, float(utilities(game, dev.pi, dev.x)[i]) - base)
+        if d.fixed() != current:
+            out.append(d)
+    return out
+
+
+def best_deviation(
+    game: IDSGame, msgs: MessageProfile, i: int, *, n_starts: int = 3, random_state: Any = 0
+) -> Deviation:
+    """User ``i``'s best unilateral deviation found off chain (largest model gain, eq. (5))."""
+    cands = deviation_candidates(game, msgs, i, n_starts=n_starts, random_state=random_state)
+    return max(cands, key=lambda d: d.model_gain)
+
+
+def onchain_utility(game: IDSGame, i: int, result: OnChainSettlement, wei_per_unit: int) -> float:
+    """User ``i``'s utility from the chain, eq. (1): ``u_i = -(f_i(x_hat) + c_i x_hat_i) - t_i``.
+
+    ``x_hat`` is the chain's outcome and ``t_i`` what the participant actually paid (its
+    transfer), in utility units.
+    """
+    x_hat = np.array([float(v) for v in result.x_hat])
+    return -game.user_cost(i, x_hat) - result.transfers[i] / wei_per_unit
+
+
+def quantisation_bound_wei(
+    lindahl: npt.NDArray[np.float64], x_star: npt.NDArray[np.float64], wei_per_unit: int
+) -> list[int]:
+    """How far the exact tax of the fixed-point messages may sit from ``W l_i^T x*``.
+
+    ``P`` is rounded to the nearest ``1/PI_SCALE`` and ``X`` to the nearest
+    ``1/X_SCALE``, so the Lindahl price the messages carry is off by at most
+    ``1/PI_SCALE`` per coordinate and ``x*`` by ``1/(2 X_SCALE)``:
+    ``|dt_i| <= W (||x*||_1 / PI_SCALE + ||l_i||_1 / (2 X_SCALE) + N / (PI_SCALE X_SCALE))``,
+    plus the float error of the model's own ``l_i^T x*`` (16 digits), plus
+    one wei of rounding.
+    """
+    n = x_star.size
+    out = []
+    for row in lindahl:
+        b = wei_per_unit * (
+            float(np.abs(x_star).sum()) / fx.PI_SCALE
+            + float(np.abs(row).sum()) / (2 * fx.X_SCALE)
+            + n / (fx.PI_SCALE * fx.X_SCALE)
+            + 1e-15 * (1.0 + float(np.abs(row) @ np.abs(x_star)))
+        )
+        out.append(math.ceil(b) + 1)
+    return out
+
+
+def equilibrium_round(
+    system: PesimSystem,
+    game: IDSGame,
+    participants: Sequence[str],
+    *,
+    design: Design = DEFAULT_DESIGN,
+    wei_per_unit: int = fx.DEFAULT_WEI_PER_UNIT,
+    collateral_wei: int | None = None,
+    deviations: bool = True,
+    n_starts: int = 3,
+    random_state: Any = 0,
+    tolerance: float = 1e-8,
+) -> EquilibriumRoundReport:
+    """Settle PESIM's equilibrium on chain and check it against the model.
+
+    1. Model: ``x*`` (problem (2)), Lindahl prices ``l_i`` (eqs. (20)-(21)),
+       equilibrium messages (Theorem 2), encoded in fixed point.
+    2. Chain: open a round and register everyone.
+    3. For each participant in turn (if ``deviations``), on a snapshot:
+       submit the others' equilibrium messages and its best deviation found
+       off chain, settle, record its on-chain utility, revert.
+    4. Settle the equilibrium round for real and compare: ``x_hat`` with
+       ``x*``, taxes with ``l_i^T x*``, each deviation's on-chain utility
+       with the equilibrium's.
+
+    Parameters
+    ----------
+    system
+        A deployed :class:`PesimSystem`.
+    game
+        The instance (``2 <= N <= 32``).
+    participants
+        One account per user, in cyclic order.
+    design, wei_per_unit, collateral_wei
+        Round terms (collateral default: :func:`recommended_collateral`).
+    deviations
+        Run the on-chain deviation test.
+    n_starts, random_state
+        Numeric deviation search.
+    tolerance
+        Gains up to this (utility units) count as "no gain": the fixed point
+        moves utilities by ~1e-12.
+    """
+    n = game.n
+    if len(participants) != n:
+        raise InputError(f"{n} users need {n} accounts, got {len(participants)}")
+    if not fx.MIN_N <= n <= fx.MAX_N:
+        raise InputError(f"PESIM on chain takes {fx.MIN_N}..{fx.MAX_N} users, got {n}")
+    opt = social_optimum(game)
+    lp = lindahl_prices(game, opt)
+    msgs = equilibrium_messages(lp)
+    fixed = fixed_equilibrium_messages(msgs)
+    collateral = collateral_wei or recommended_collateral(game, wei_per_unit)
+
+    rid = system.open_round(participants, collateral, wei_per_unit, design)
+    system.register_all(rid)
+    u_dev: list[float] = []
+    gains_off: list[float] = []
+    if deviations:
+        for i in range(n):
+            best = best_deviation(game, msgs, i, n_starts=n_starts, random_state=random_state)
+            dev = list(fixed)
+            dev[i] = best.fixed()
+            snap = system.chain.snapshot()
+            try:
+                out = system.submit_and_settle(rid, dev)
+                u_dev.append(onchain_utility(game, i, out, wei_per_unit))
+            finally:
+                system.chain.revert(snap)
+            gains_off.append(best.model_gain)
+    result = system.submit_and_settle(rid, fixed)
+    if deviations:
+        gains = [u_dev[i] - onchain_utility(game, i, result, wei_per_unit) for i in range(n)]
+    else:
+        gains = gains_off = [math.nan] * n
+
+    pi_int = [list(m.pi) for m in fixed]
+    x_int = [list(m.x) for m in fixed]
+    exact = fx.exact_taxes_wei(pi_int, x_int, wei_per_unit)
+    model = lp.equilibrium_taxes()
+    rows = [
+        ParticipantReport(
+            index=i,
+            account=str(participants[i]),
+            cost=float(game.costs[i]),
+            model_tax=float(model[i]),
+            model_tax_wei=round(float(model[i]) * wei_per_unit),
+            fixed_point_tax_wei=exact[i],
+            tax_wei=result.taxes[i],
+            deviation_gain=gains[i],
+            deviation_gain_offchain=gains_off[i],
+        )
+        for i in range(n)
+    ]
+    return EquilibriumRoundReport(
+        game=game,
+        design=design,
+        wei_per_unit=wei_per_unit,
+        collateral_wei=collateral,
+        x_star=[float(v) for v in opt.x],
+        x_hat=result.x_hat,
+        participants=rows,
+        settlement=result,
+        quantisation_bound_wei=quantisation_bound_wei(lp.prices, opt.x, wei_per_unit),
+        deviation_tolerance=tolerance,
+        chain_kind=system.chain.kind,
+        contract=system.address,
+    )
