@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from eth_abi import decode, encode
 from eth_typing import ChecksumAddress
+from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError, Web3RPCError
@@ -58,6 +60,46 @@ def translate_reverts(function: str | None = None) -> Iterator[None]:
         raise ChainError(f"{function or 'call'}: node error: {msg.splitlines()[0]}") from None
 
 
+@dataclass(frozen=True)
+class _FunctionShape:
+    """Selector and ABI types of one function, computed once from the artifact."""
+
+    selector: bytes
+    inputs: list[str]
+    outputs: list[str]
+
+    @classmethod
+    def of(cls, abi: list[dict[str, Any]], fn: str) -> _FunctionShape:
+        for item in abi:
+            if item.get("type") == "function" and item["name"] == fn:
+                inputs = [_type_of(i) for i in item["inputs"]]
+                outputs = [_type_of(o) for o in item.get("outputs", [])]
+                selector = keccak(text=f"{fn}({','.join(inputs)})")[:4]
+                return cls(selector, inputs, outputs)
+        raise ChainError(f"the contract has no function {fn!r}")
+
+    def decode(self, raw: bytes) -> Any:
+        values = [
+            _checksummed(t, v) for t, v in zip(self.outputs, decode(self.outputs, raw), strict=True)
+        ]
+        return values[0] if len(values) == 1 else values
+
+
+def _type_of(param: dict[str, Any]) -> str:
+    if param["type"].startswith("tuple"):
+        inner = ",".join(_type_of(c) for c in param["components"])
+        return f"({inner}){param['type'][5:]}"
+    return str(param["type"])
+
+
+def _checksummed(abi_type: str, value: Any) -> Any:
+    if abi_type == "address":
+        return Web3.to_checksum_address(value)
+    if abi_type.endswith("]") and abi_type.startswith("address"):
+        return [Web3.to_checksum_address(v) for v in value]
+    return value
+
+
 @dataclass
 class Handle:
     """A deployed contract with explicit senders and per-function gas limits."""
@@ -67,16 +109,34 @@ class Handle:
     artifact: Artifact
     gas_limits: dict[str, int] = field(default_factory=dict)
     transactions: int = 0
+    _shapes: dict[str, _FunctionShape] = field(default_factory=dict, repr=False)
 
     @property
     def address(self) -> ChecksumAddress:
         """Address of the contract."""
         return self.contract.address
 
+    def _shape(self, fn: str) -> _FunctionShape:
+        shape = self._shapes.get(fn)
+        if shape is None:
+            shape = _FunctionShape.of(self.artifact.abi, fn)
+            self._shapes[fn] = shape
+        return shape
+
+    def calldata(self, fn: str, *args: Any) -> bytes:
+        """ABI-encoded call of ``fn`` (selector and types cached once per function)."""
+        shape = self._shape(fn)
+        return shape.selector + encode(shape.inputs, list(args))
+
     def call(self, fn: str, *args: Any) -> Any:
-        """Read a view function."""
+        """Read a view function; one value, or a list for several outputs."""
+        shape = self._shape(fn)
+        # An explicit sender spares web3's eth-tester middleware from listing
+        # (and checksumming) every account to fill one in: 17 ms -> ~3 ms a call.
+        tx = {"from": self.chain.accounts[0], "to": self.address, "data": self.calldata(fn, *args)}
         with translate_reverts(fn):
-            return getattr(self.contract.functions, fn)(*args).call()
+            raw = self.chain.w3.eth.call(tx)  # type: ignore[arg-type]
+        return shape.decode(bytes(raw))
 
     def transact(self, fn: str, *args: Any, sender: str, value: int = 0) -> dict[str, Any]:
         """Send a transaction from ``sender`` and return its receipt.
@@ -86,33 +146,63 @@ class Handle:
         the node does not simulate each transaction twice. A transaction
         mined with status 0 is replayed as a call to recover its reason.
         """
-        bound = getattr(self.contract.functions, fn)(*args)
+        eth = self.chain.w3.eth
+        data = self.calldata(fn, *args)
         for _attempt in range(2):
-            tx: dict[str, Any] = {"from": sender, "value": value}
+            tx: dict[str, Any] = {"from": sender, "to": self.address, "value": value, "data": data}
             with translate_reverts(fn):
                 limit = self.gas_limits.get(fn)
                 if limit is None:
-                    limit = int(bound.estimate_gas(tx) * GAS_MARGIN) + GAS_PAD
+                    limit = int(eth.estimate_gas(tx) * GAS_MARGIN) + GAS_PAD  # type: ignore[arg-type]
                     self.gas_limits[fn] = limit
                 tx["gas"] = limit
-                tx_hash = bound.transact(tx)
-                receipt = dict(self.chain.w3.eth.wait_for_transaction_receipt(tx_hash))
+                tx_hash = eth.send_transaction(tx)  # type: ignore[arg-type]
+                receipt = dict(eth.wait_for_transaction_receipt(tx_hash))
             self.transactions += 1
             if receipt["status"] == 1:
                 return receipt
-            self._explain_failure(bound, tx, receipt, fn)
+            self._explain_failure(fn, tx, receipt)
             # Out of gas on a cached limit: nothing happened but the nonce; estimate again.
             self.gas_limits.pop(fn, None)
         raise ChainError(f"{fn}: ran out of gas twice (last limit {tx['gas']})")
 
-    def _explain_failure(
-        self, bound: Any, tx: dict[str, Any], receipt: dict[str, Any], fn: str
-    ) -> None:
+    def transact_many(self, calls: list[tuple[str, tuple[Any, ...], str]]) -> list[dict[str, Any]]:
+        """Send ``(fn, args, sender)`` transactions back to back, then collect their receipts.
+
+        Pipelining saves a round trip per transaction on an RPC node. A
+        function's first use is estimated (and sent alone); a failed
+        transaction raises its revert reason, as :meth:`transact` does.
+        """
+        receipts: list[dict[str, Any] | None] = [None] * len(calls)
+        pending: list[tuple[int, str, dict[str, Any], Any]] = []
+        for index, (fn, args, sender) in enumerate(calls):
+            if fn not in self.gas_limits:
+                receipts[index] = self.transact(fn, *args, sender=sender)
+                continue
+            tx: dict[str, Any] = {
+                "from": sender,
+                "to": self.address,
+                "value": 0,
+                "data": self.calldata(fn, *args),
+                "gas": self.gas_limits[fn],
+            }
+            with translate_reverts(fn):
+                pending.append((index, fn, tx, self.chain.w3.eth.send_transaction(tx)))  # type: ignore[arg-type]
+        for index, fn, tx, tx_hash in pending:
+            receipt = dict(self.chain.w3.eth.wait_for_transaction_receipt(tx_hash))
+            self.transactions += 1
+            if receipt["status"] != 1:
+                self._explain_failure(fn, tx, receipt)
+                self.gas_limits.pop(fn, None)
+                receipt = self.transact(fn, *calls[index][1], sender=calls[index][2])
+            receipts[index] = receipt
+        return [r for r in receipts if r is not None]
+
+    def _explain_failure(self, fn: str, tx: dict[str, Any], receipt: dict[str, Any]) -> None:
         """Raise the revert reason of a failed transaction, if it reverted."""
-        block = receipt["blockNumber"] - 1
         call_tx = {k: v for k, v in tx.items() if k != "gas"}
         with translate_reverts(fn):
-            bound.call(call_tx, block_identifier=block)
+            self.chain.w3.eth.call(call_tx, block_identifier=receipt["blockNumber"] - 1)  # type: ignore[arg-type]
 
     def events(self, receipt: dict[str, Any], name: str) -> list[dict[str, Any]]:
         """Decoded ``name`` events of a receipt, as plain dicts of their arguments."""

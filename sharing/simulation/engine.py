@@ -1,0 +1,318 @@
+"""Play rounds of the sharing game on the AIS contracts and measure what the chain did.
+
+One round is one epoch: the firms that decided to share commit, reveal, the
+panel votes, anyone finalises, and then each firm's payoff is measured from
+the chain alone -- the rewards the round's finalisations credited or owed
+to it, plus the knowledge of the others' verified indicators if the
+on-chain access rule lets it read them, minus its private sharing risk:
+
+    payoff_i = K_i + beta * sum(K_j : j != i verified this round) * [has_access_i]
+               + reward_wei_i / unit_wei - [shared_i] * r_i
+
+With ``access_epochs = 1`` the access rule reads "verified this epoch",
+which is the one-shot model's "a_i = C" (SPEC 5.1).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sharing.bots.panel import PanelBot, Submission, ballots
+from sharing.chain.ais import AisSystem, Status, new_salt
+from sharing.chain.connect import Chain
+from sharing.errors import AccessDenied, ChainError
+from sharing.pool.access import make_request
+from sharing.pool.store import PoolStore
+from sharing.simulation.regimes import NEUTRAL_PRICE, UNIT_WEI, Regime, TierParams
+from sharing.standards.synthetic import generate_indicator
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+REVEAL_WINDOW = 60
+VOTE_WINDOW = 600
+EPOCH = 86_400
+FUND_WEI = 10**22
+
+
+@dataclass
+class Firm:
+    """A firm bot's fixed attributes."""
+
+    address: str
+    tier: int
+    knowledge: float
+    risk: float
+
+
+@dataclass
+class RoundResult:
+    """What one round did, measured on chain."""
+
+    shared: BoolArray
+    verified: BoolArray
+    access: BoolArray
+    reward_wei: list[int]
+    payoff: FloatArray
+    junk_submitted: int = 0
+    junk_verified: int = 0
+    expired: int = 0
+    transactions: int = 0
+    pool_reads: int = 0
+    pool_mismatches: int = 0
+
+
+@dataclass
+class Alliance:
+    """A deployed alliance with its firms and panel, ready to play rounds.
+
+    Deploys once; :meth:`configure` applies a regime; callers snapshot and
+    revert around experiments, so nothing is re-compiled or re-deployed.
+    """
+
+    chain: Chain
+    system: AisSystem
+    firms: list[Firm]
+    panel: list[PanelBot]
+    params: TierParams
+    rng: np.random.Generator
+    unit_wei: int = UNIT_WEI
+    junk_rate: float = 0.0
+    ally: str | None = None
+    pool: PoolStore | None = None
+    seconds: float = 0.0
+    _round: int = field(default=0, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        chain: Chain,
+        tiers: list[int],
+        params: TierParams,
+        panel_kinds: tuple[str, ...],
+        seed: int,
+        junk_rate: float = 0.0,
+    ) -> Alliance:
+        """Deploy, register the firms and appoint the panel; fund the pool."""
+        need = 1 + len(tiers) + len(panel_kinds)
+        if len(chain.accounts) < need:
+            raise ChainError(
+                f"the simulation needs {need} unlocked accounts, the chain has "
+                f"{len(chain.accounts)} (start anvil with --accounts {need})"
+            )
+        gov = chain.accounts[0]
+        firm_addrs = chain.accounts[1 : 1 + len(tiers)]
+        panel_addrs = chain.accounts[1 + len(tiers) : need]
+        system = AisSystem.deploy(chain, governance=gov, epoch_length=EPOCH)
+        system.alliance.transact_many(
+            [("register_member", (a, t), gov) for a, t in zip(firm_addrs, tiers, strict=True)]
+        )
+        for a in panel_addrs:
+            system.appoint_panellist(a)
+        system.set_windows(REVEAL_WINDOW, VOTE_WINDOW)
+        system.fund(FUND_WEI)
+        firms = [
+            Firm(a, t, params.knowledge[t], params.risk[t])
+            for a, t in zip(firm_addrs, tiers, strict=True)
+        ]
+        ally = firm_addrs[-1] if "colluding" in panel_kinds else None
+        panel = [
+            PanelBot(a, kind, allies={ally} if (kind == "colluding" and ally) else set())
+            for a, kind in zip(panel_addrs, panel_kinds, strict=True)
+        ]
+        return cls(
+            chain,
+            system,
+            firms,
+            panel,
+            params,
+            np.random.default_rng(seed),
+            junk_rate=junk_rate,
+            ally=ally,
+        )
+
+    # ------------------------------------------------------------------ set-up
+
+    def configure(self, regime: Regime) -> None:
+        """Apply ``regime`` on chain: schedule, neutral price index, pool rule, E = 1."""
+        s = self.system
+        s.set_reward_schedule(regime.schedule(self.unit_wei))
+        s.set_price_rule(NEUTRAL_PRICE)
+        s.set_access_rule(1, regime.pool_open)
+
+    @property
+    def knowledge(self) -> FloatArray:
+        """Knowledge per firm."""
+        return np.array([f.knowledge for f in self.firms])
+
+    # ------------------------------------------------------------------- round
+
+    def play_round(self, shares: BoolArray, seed: int | None = None) -> RoundResult:
+        """Play one round on chain with these sharing decisions; measure payoffs."""
+        started = time.perf_counter()
+        rng = self.rng if seed is None else np.random.default_rng(seed)
+        s, chain = self.system, self.chain
+        tx0 = s.alliance.transactions
+        self._advance_to_next_epoch()
+        subs: list[Submission] = []
+        cats: list[tuple[int, int]] = []
+        bundles: dict[bytes, str] = {}
+        for f, share in zip(self.firms, shares, strict=True):
+            if share:
+                ind = generate_indicator(rng, tlp="green")
+                subs.append(Submission(ind.content_hash, f.address, True, ind.score_x10, ind.scope))
+                cats.append((ind.category, ind.indicator_class))
+                bundles[ind.content_hash] = ind.bundle_json
+        junk = 0
+        if self.ally is not None and self.junk_rate > 0 and rng.random() < self.junk_rate:
+            ind = generate_indicator(rng, tlp="green")
+            subs.append(Submission(ind.content_hash, self.ally, False, ind.score_x10, ind.scope))
+            cats.append((ind.category, ind.indicator_class))
+            junk = 1
+        salts = [new_salt() for _ in subs]
+        s.alliance.transact_many(
+            [
+                ("commit", (_commitment(sub, salt),), sub.submitter)
+                for sub, salt in zip(subs, salts, strict=True)
+            ]
+        )
+        chain.mine()
+        s.alliance.transact_many(
+            [
+                ("reveal", (sub.content_hash, salt, cat, cls), sub.submitter)
+                for sub, salt, (cat, cls) in zip(subs, salts, cats, strict=True)
+            ]
+        )
+        chain.advance_time(REVEAL_WINDOW)
+        quorum = int(s.call("quorum"))
+        votes = []
+        for sub in subs:
+            for bot, v in ballots(self.panel, sub, quorum, rng):
+                votes.append(
+                    ("vote", (sub.content_hash, v.valid, v.score_x10, v.scope), bot.address)
+                )
+        s.alliance.transact_many(votes)
+        decided: list[Submission] = []
+        undecided: list[Submission] = []
+        for sub in subs:
+            st = s.indicator(sub.content_hash)
+            (decided if max(st.valid_votes, st.invalid_votes) >= st.quorum else undecided).append(
+                sub
+            )
+        gov = s.governance
+        receipts = s.alliance.transact_many(
+            [("finalise", (sub.content_hash,), gov) for sub in decided]
+        )
+        if undecided:
+            chain.advance_time(VOTE_WINDOW)
+            receipts += s.alliance.transact_many(
+                [("finalise", (sub.content_hash,), gov) for sub in undecided]
+            )
+        result = self._measure(shares, subs, receipts, junk)
+        if self.pool is not None:
+            self._read_pool(result, subs, bundles)
+        result.transactions = s.alliance.transactions - tx0
+        self.seconds += time.perf_counter() - started
+        self._round += 1
+        return result
+
+    def _measure(
+        self, shares: BoolArray, subs: list[Submission], receipts: list[dict[str, Any]], junk: int
+    ) -> RoundResult:
+        s = self.system
+        index = {f.address: i for i, f in enumerate(self.firms)}
+        n = len(self.firms)
+        reward = [0] * n
+        for r in receipts:
+            for ev in s.alliance.events(r, "RewardCredited") + s.alliance.events(r, "RewardOwed"):
+                reward[index[ev["firm"]]] += int(ev["amount"])
+        verified = np.zeros(n, dtype=bool)
+        junk_verified = expired = 0
+        for sub in subs:
+            status = s.indicator(sub.content_hash).status
+            if status == Status.EXPIRED:
+                expired += 1
+            if not sub.genuine:
+                junk_verified += status == Status.VERIFIED
+            elif status == Status.VERIFIED:
+                verified[index[sub.submitter]] = True
+        access = np.array([s.has_access(f.address) for f in self.firms])
+        k = self.knowledge
+        pooled = float(k @ verified)
+        readable = (pooled - k * verified) * access
+        payoff = (
+            k
+            + self.params.beta * readable
+            + np.array(reward, dtype=np.float64) / self.unit_wei
+            - shares * np.array([f.risk for f in self.firms])
+        )
+        return RoundResult(
+            np.array(shares, dtype=bool),
+            verified,
+            access,
+            reward,
+            payoff,
+            junk_submitted=junk,
+            junk_verified=junk_verified,
+            expired=expired,
+        )
+
+    def _read_pool(
+        self, result: RoundResult, subs: list[Submission], bundles: dict[bytes, str]
+    ) -> None:
+        """Measure access through the off-chain pool: signed puts, then signed reads.
+
+        Each verified bundle is put by its submitter; each firm then lists
+        what it may read. The knowledge it reads replaces the access-rule
+        estimate in its payoff, and any disagreement with ``has_access`` is
+        counted (it must be zero).
+        """
+        assert self.pool is not None
+        s, chain = self.system, self.chain
+        index = {f.address: i for i, f in enumerate(self.firms)}
+        mine: dict[bytes, int] = {}
+        for sub in subs:
+            if sub.genuine and result.verified[index[sub.submitter]]:
+                req = make_request(
+                    chain.key_of(sub.submitter),
+                    action="put",
+                    chain_id=chain.chain_id,
+                    pool=s.address,
+                    content_hash=sub.content_hash,
+                )
+                self.pool.put(bundles[sub.content_hash], req)
+                mine[sub.content_hash] = index[sub.submitter]
+        k = self.knowledge
+        for i, f in enumerate(self.firms):
+            req = make_request(
+                chain.key_of(f.address), action="list", chain_id=chain.chain_id, pool=s.address
+            )
+            try:
+                seen = {b.content_hash for b in self.pool.readable(req)}
+            except AccessDenied:
+                seen = set()
+            result.pool_reads += 1
+            others = [h for h, j in mine.items() if j != i]
+            read = [h for h in others if h in seen]
+            value = float(sum(k[mine[h]] for h in read))
+            if others and bool(read) != bool(result.access[i]):
+                result.pool_mismatches += 1
+            expected = float(sum(k[mine[h]] for h in others)) * result.access[i]
+            result.payoff[i] += self.params.beta * (value - expected)
+
+    def _advance_to_next_epoch(self) -> None:
+        now = self.chain.timestamp()
+        genesis = int(self.system.call("GENESIS_TIME"))
+        next_epoch_start = genesis + ((now - genesis) // EPOCH + 1) * EPOCH
+        self.chain.advance_time(next_epoch_start - now + 1)
+
+
+def _commitment(sub: Submission, salt: bytes) -> bytes:
+    from sharing.chain.ais import commitment_of
+
+    return commitment_of(sub.content_hash, salt, sub.submitter)
