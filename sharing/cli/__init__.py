@@ -20,9 +20,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from sharing.cli import chain, duopoly, game, pesim, report
+    from sharing.cli import chain, duopoly, game, pesim, report, simulate
 
-    for module in (chain, game, pesim, duopoly, report):
+    for module in (chain, simulate, game, pesim, duopoly, report):
         for command in module.COMMANDS:
             cli.add_command(command)
 
