@@ -17,7 +17,9 @@ def _floats3(value: str, name: str) -> tuple[float, float, float]:
     try:
         parts = tuple(float(v) for v in value.split(","))
     except ValueError:
-        raise InputError(f"--{name}: expected three numbers (critical,core,small), got {value!r}") from None
+        raise InputError(
+            f"--{name}: expected three numbers (critical,core,small), got {value!r}"
+        ) from None
     if len(parts) != 3:
         raise InputError(f"--{name}: expected three numbers (critical,core,small), got {value!r}")
     return parts  # type: ignore[return-value]
@@ -26,24 +28,61 @@ def _floats3(value: str, name: str) -> tuple[float, float, float]:
 @click.command()
 @click.option("--firms", default=6, show_default=True, help="Number of firm bots.")
 @click.option("--rounds", default=8, show_default=True, help="Rounds (one epoch each).")
-@click.option("--regime", "regimes", multiple=True, default=("all",), show_default=True,
-              help="open | gated | flat | tiered | all (repeatable).")
-@click.option("--strategy", default="best-response", show_default=True,
-              help="always | never | best-response | fictitious-play | imitation.")
+@click.option(
+    "--regime",
+    "regimes",
+    multiple=True,
+    default=("all",),
+    show_default=True,
+    help="open | gated | flat | tiered | all (repeatable).",
+)
+@click.option(
+    "--strategy",
+    default="best-response",
+    show_default=True,
+    help="always | never | best-response | fictitious-play | imitation.",
+)
 @click.option("--seed", default=0, show_default=True, help="Seed: same seed, same result.")
-@click.option("--knowledge", default="3,2,1", show_default=True,
-              help="Knowledge per tier (critical,core,small), payoff units.")
-@click.option("--risk", default="0.5,0.4,0.3", show_default=True,
-              help="Sharing risk per tier (critical,core,small), payoff units.")
-@click.option("--junk-rate", default=0.3, show_default=True,
-              help="Chance per round that the colluders' ally submits junk.")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
-              help="Write an HTML report with figures to this directory.")
+@click.option(
+    "--knowledge",
+    default="3,2,1",
+    show_default=True,
+    help="Knowledge per tier (critical,core,small), payoff units.",
+)
+@click.option(
+    "--risk",
+    default="0.5,0.4,0.3",
+    show_default=True,
+    help="Sharing risk per tier (critical,core,small), payoff units.",
+)
+@click.option(
+    "--junk-rate",
+    default=0.3,
+    show_default=True,
+    help="Chance per round that the colluders' ally submits junk.",
+)
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write an HTML report with figures to this directory.",
+)
 @rpc_option
 @json_option
-def simulate(firms: int, rounds: int, regimes: tuple[str, ...], strategy: str, seed: int,
-             knowledge: str, risk: str, junk_rate: float, report_dir: str | None,
-             rpc_url: str | None, as_json: bool) -> None:
+def simulate(
+    firms: int,
+    rounds: int,
+    regimes: tuple[str, ...],
+    strategy: str,
+    seed: int,
+    knowledge: str,
+    risk: str,
+    junk_rate: float,
+    report_dir: str | None,
+    rpc_url: str | None,
+    as_json: bool,
+) -> None:
     """Do firms cooperate on the chain? Measure it, per incentive regime, against the model."""
     from sharing.chain.connect import connect
     from sharing.simulation.regimes import REGIME_NAMES, TierParams
@@ -54,19 +93,37 @@ def simulate(firms: int, rounds: int, regimes: tuple[str, ...], strategy: str, s
     if not 0.0 <= junk_rate <= 1.0:
         raise InputError(f"--junk-rate must be in [0, 1], got {junk_rate}")
     params = TierParams(_floats3(knowledge, "knowledge"), _floats3(risk, "risk"))
-    cfg = SimulationConfig(firms=firms, rounds=rounds, regimes=names, strategy=strategy,
-                           seed=seed, params=params, junk_rate=junk_rate)
+    cfg = SimulationConfig(
+        firms=firms,
+        rounds=rounds,
+        regimes=names,
+        strategy=strategy,
+        seed=seed,
+        params=params,
+        junk_rate=junk_rate,
+    )
     chain = connect(rpc_url, num_accounts=firms + 10)
     total = len(names) * (rounds + 1)
     if as_json:
         result = run(chain, cfg)
     else:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         # A slow refresh, and none off a terminal: the refresh thread competes for the GIL.
-        with Progress(*columns, console=console, transient=True, refresh_per_second=2,
-                      disable=not console.is_terminal) as bar:
-            task = bar.add_task(f"{firms} firms x {rounds} rounds x {len(names)} regimes", total=total)
+        with Progress(
+            *columns,
+            console=console,
+            transient=True,
+            refresh_per_second=2,
+            disable=not console.is_terminal,
+        ) as bar:
+            task = bar.add_task(
+                f"{firms} firms x {rounds} rounds x {len(names)} regimes", total=total
+            )
             result = run(chain, cfg, progress=lambda n: bar.advance(task, n))
     if report_dir:
         from sharing.simulation.report import write_report
@@ -77,8 +134,17 @@ def simulate(firms: int, rounds: int, regimes: tuple[str, ...], strategy: str, s
 
 def _render(r: dict[str, Any]) -> None:
     t = Table(title="Is cooperation the unique equilibrium? (2x2 game: a critical vs a small firm)")
-    for col in ("regime", "reward/tier", "on chain", "model", "agree", "max |diff|",
-                "final coop.", "junk in/ok", "tx"):
+    for col in (
+        "regime",
+        "reward/tier",
+        "on chain",
+        "model",
+        "agree",
+        "max |diff|",
+        "final coop.",
+        "junk in/ok",
+        "tx",
+    ):
         t.add_column(col, justify="left" if col in ("regime", "reward/tier") else "right")
     for name, g in r["regimes"].items():
         t.add_row(
@@ -107,9 +173,11 @@ def _render(r: dict[str, Any]) -> None:
     for name, g in r["regimes"].items():
         console.print(f"  {name}: {g['description']}")
     c = r["chain"]
-    console.print(f"{c['transactions']} transactions on {c['kind']} in {c['seconds']} s "
-                  f"({c['tx_per_s']} tx/s); chain and model agree in every regime: "
-                  f"{'yes' if r['agree'] else 'NO'}")
+    console.print(
+        f"{c['transactions']} transactions on {c['kind']} in {c['seconds']} s "
+        f"({c['tx_per_s']} tx/s); chain and model agree in every regime: "
+        f"{'yes' if r['agree'] else 'NO'}"
+    )
     if "report" in r:
         console.print(f"report: {r['report']}")
 
