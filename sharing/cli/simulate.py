@@ -22,7 +22,7 @@ def _floats3(value: str, name: str) -> tuple[float, float, float]:
         ) from None
     if len(parts) != 3:
         raise InputError(f"--{name}: expected three numbers (critical,core,small), got {value!r}")
-    return parts  # type: ignore[return-value]
+    return parts
 
 
 @click.command()
