@@ -1,0 +1,89 @@
+"""The main job on chain: verdicts per regime, chain against model, same seed same result."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharing.chain.anvil import running_anvil
+from sharing.chain.connect import embedded_chain, rpc_chain
+from sharing.simulation.run import SimulationConfig, simulate
+
+ROOT = Path(__file__).resolve().parents[2]
+CFG = SimulationConfig(firms=4, rounds=3, seed=7, junk_rate=1.0)
+
+
+def strip(result: dict) -> dict:
+    """The economic content of a result (no timing, no chain identity, no addresses)."""
+    out = json.loads(json.dumps(result))
+    out.pop("chain")
+    for g in out["regimes"].values():
+        g["rewards_wei"] = sorted(g["rewards_wei"].values())
+    return out
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    return simulate(embedded_chain(CFG.firms + 10), CFG)
+
+
+def test_simulate__verdicts_per_regime(result):
+    regs = result["regimes"]
+    assert list(regs) == ["open", "gated", "flat", "tiered"]
+    assert not regs["open"]["cooperation_unique"] and not regs["gated"]["cooperation_unique"]
+    assert regs["flat"]["cooperation_unique"] and regs["tiered"]["cooperation_unique"]
+    # gated, no reward: the stag hunt - (C,C), (D,D) and a mixed equilibrium, on chain
+    assert len(regs["gated"]["equilibria"]) == 3
+    # open, no reward: withholding dominates - one equilibrium, (D,D)
+    assert regs["open"]["equilibria"] == [{"row": [0.0, 1.0], "col": [0.0, 1.0], "payoffs": [3.0, 1.0]}]
+    assert result["agree"]
+
+
+def test_simulate__chain_matrix_equals_model_to_the_wei(result):
+    for g in result["regimes"].values():
+        assert g["matrices_agree"] and g["max_difference"] <= 1e-17
+        assert g["pool_mismatches"] == 0 and g["pool_reads"] > 0
+
+
+def test_simulate__colluding_minority_never_gets_junk_verified(result):
+    junk = sum(g["junk_submitted"] for g in result["regimes"].values())
+    assert junk > 0
+    assert all(g["junk_verified"] == 0 for g in result["regimes"].values())
+
+
+def test_simulate__rewards_paid_only_with_incentives(result):
+    regs = result["regimes"]
+    assert regs["open"]["rewards_wei_total"] == regs["gated"]["rewards_wei_total"] == 0
+    for name in ("flat", "tiered"):
+        per_tier = regs[name]["reward_wei_per_tier"]
+        assert regs[name]["rewards_wei_total"] > 0
+        assert all(w % min(per_tier) == 0 or w in per_tier or w > 0 for w in regs[name]["rewards_wei"].values())
+    assert regs["tiered"]["final_cooperation"] == 1.0 and regs["open"]["final_cooperation"] == 0.0
+
+
+def test_simulate__same_seed_same_result(result):
+    again = simulate(embedded_chain(CFG.firms + 10), CFG)
+    assert strip(again) == strip(result)
+
+
+@pytest.mark.anvil
+def test_simulate__anvil_gives_the_same_result(result):
+    with running_anvil(accounts=CFG.firms + 10) as node:
+        on_anvil = simulate(rpc_chain(node.url), CFG)
+    assert on_anvil["chain"]["kind"] == "rpc"
+    assert strip(on_anvil) == strip(result)
+
+
+def test_cli_simulate__bad_input_one_line_nonzero():
+    for args, needle in (
+        (["--firms", "1"], "--firms must be at least 2"),
+        (["--regime", "anarchy"], "unknown regime 'anarchy'"),
+        (["--knowledge", "1,2"], "--knowledge: expected three numbers"),
+        (["--strategy", "greedy"], "unknown strategy 'greedy'"),
+    ):
+        out = subprocess.run([sys.executable, "-m", "sharing", "simulate", *args],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode != 0
+        assert out.stderr.strip().count("\n") == 0 and needle in out.stderr, out.stderr
