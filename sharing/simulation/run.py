@@ -172,6 +172,10 @@ def dynamics(
         "final_cooperation": rate[-1],
         "rewards_wei": {f.address: w for f, w in zip(alliance.firms, rewards, strict=True)},
         "rewards_wei_total": sum(rewards),
+        "rewards_wei_by_tier": {
+            name: sum(w for w, t in zip(rewards, tiers, strict=True) if t == k)
+            for k, name in enumerate(("critical", "core", "small"))
+        },
         "payoff_by_tier": payoff_by_tier,
         **totals,
     }

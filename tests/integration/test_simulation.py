@@ -58,8 +58,11 @@ def test_simulate__rewards_paid_only_with_incentives(result):
     assert regs["open"]["rewards_wei_total"] == regs["gated"]["rewards_wei_total"] == 0
     for name in ("flat", "tiered"):
         per_tier = regs[name]["reward_wei_per_tier"]
-        assert regs[name]["rewards_wei_total"] > 0
-        assert all(w % min(per_tier) == 0 or w in per_tier or w > 0 for w in regs[name]["rewards_wei"].values())
+        by_tier = regs[name]["rewards_wei_by_tier"]
+        assert regs[name]["rewards_wei_total"] == sum(by_tier.values()) > 0
+        # every wei paid is a whole number of verified indicators at its tier's reward
+        for k, tier in enumerate(("critical", "core", "small")):
+            assert by_tier[tier] % per_tier[k] == 0
     assert regs["tiered"]["final_cooperation"] == 1.0 and regs["open"]["final_cooperation"] == 0.0
 
 
