@@ -1,0 +1,411 @@
+"""The simulation's report (issue 5): one self-contained HTML page and its PNG figures.
+
+The page answers SPEC 6's headline question first (in which regimes
+cooperation is the unique equilibrium, on chain and in the model, and do they
+agree), then shows the evidence: cooperation over rounds per regime, the
+empirical and model 2x2 matrices side by side with their equilibria, payoffs
+by tier, and the rewards actually paid.
+
+It reads only the plain dict of :func:`sharing.simulation.run.simulate`, so a
+saved ``--json`` result can be re-rendered without a chain. Figures are drawn
+on :class:`matplotlib.figure.Figure` objects, which need no pyplot state and
+no GUI backend. Every piece of text from the result is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import pathlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from sharing.simulation.regimes import TIERS
+
+#: Resolution of the PNG figures.
+DPI = 110
+#: Wei per ether, to plot rewards on a readable scale.
+WEI_PER_ETH = 10**18
+#: File names of the figures, relative to the report's directory.
+COOPERATION_PNG = "cooperation.png"
+PAYOFFS_PNG = "payoffs_by_tier.png"
+REWARDS_PNG = "rewards.png"
+#: Line colour of each tier, the same in every panel.
+TIER_COLOURS = {"critical": "#b2182b", "core": "#2166ac", "small": "#1b7837"}
+#: Labels of the two actions, in the matrices' index order.
+ACTIONS = ("C (share)", "D (withhold)")
+#: A mixed-strategy probability this close to 0 or 1 is read as pure.
+PURE_TOL = 1e-9
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
+h1,h2,h3{font-weight:600}
+table{border-collapse:collapse;margin:.5em 0 1em}
+th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}
+th{background:#f3f3f3}
+td.l,th.l{text-align:left}
+.yes{color:#1b7837;font-weight:600}.no{color:#b2182b;font-weight:600}
+td.ne{background:#fff2b3;font-weight:600}
+.pair{display:flex;gap:2em;flex-wrap:wrap}
+.regime{border-top:1px solid #ddd;margin-top:1.5em}
+img{max-width:100%;height:auto}
+.note{color:#555;font-size:.9em}
+"""
+
+
+def write_report(result: Mapping[str, Any], out_dir: pathlib.Path) -> pathlib.Path:
+    """Write ``index.html`` and its PNG figures for one simulation result.
+
+    Parameters
+    ----------
+    result : Mapping
+        The dict returned by :func:`sharing.simulation.run.simulate` (or
+        loaded back from its JSON). Any subset of regimes, under any names.
+    out_dir : pathlib.Path
+        Directory to write into; created if missing. Existing files of the
+        same names are overwritten, so a re-run replaces the report.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of ``index.html``; the figures sit next to it and are linked
+        relatively, so the directory can be moved or archived as a whole.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    regimes: Mapping[str, Mapping[str, Any]] = result.get("regimes", {})
+    config: Mapping[str, Any] = result.get("config", {})
+    figures: list[tuple[str, str]] = []
+    if regimes:
+        _cooperation_figure(regimes, config).savefig(out_dir / COOPERATION_PNG, dpi=DPI)
+        _payoff_figure(regimes).savefig(out_dir / PAYOFFS_PNG, dpi=DPI)
+        _rewards_figure(regimes, config).savefig(out_dir / REWARDS_PNG, dpi=DPI)
+        figures = [
+            (COOPERATION_PNG, "Share of firms that shared, per round, in each regime."),
+            (PAYOFFS_PNG, "Mean measured payoff per round of each tier, in payoff units."),
+            (REWARDS_PNG, "Rewards credited on chain over the run (in ether)."),
+        ]
+    index = out_dir / "index.html"
+    index.write_text(_page(result, regimes, config, figures), encoding="utf-8")
+    return index
+
+
+# ---------------------------------------------------------------------- figures
+
+
+def _label(text: object) -> str:
+    """Make ``text`` safe for matplotlib, where a pair of ``$`` would start mathtext."""
+    return str(text).replace("$", r"\$")
+
+
+def _cooperation_figure(
+    regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]
+) -> Figure:
+    """One line per regime, to show whether the population ends up sharing."""
+    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
+    ax = fig.add_subplot()
+    for name, reg in regimes.items():
+        rate = list(reg.get("cooperation_rate", []))
+        ax.plot(range(1, len(rate) + 1), rate, marker="o", label=_label(name))
+    ax.set_ylim(-0.05, 1.05)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("round")
+    ax.set_ylabel("cooperation rate (share of firms sharing)")
+    ax.set_title(
+        _label(
+            f"Cooperation over rounds ({config.get('firms', '?')} firms, "
+            f"strategy {config.get('strategy', '?')})"
+        )
+    )
+    ax.grid(alpha=0.3)
+    ax.legend(title="regime")
+    return fig
+
+
+def _payoff_figure(regimes: Mapping[str, Mapping[str, Any]]) -> Figure:
+    """One panel per regime, one line per tier, sharing the y axis so regimes compare."""
+    n = len(regimes)
+    ncols = math.ceil(math.sqrt(n))
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(4.2 * ncols, 3.2 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False).ravel()
+    for ax, (name, reg) in zip(axes, regimes.items(), strict=False):
+        for tier, series in reg.get("payoff_by_tier", {}).items():
+            if series:
+                ax.plot(
+                    range(1, len(series) + 1),
+                    series,
+                    marker=".",
+                    color=TIER_COLOURS.get(tier),
+                    label=_label(tier),
+                )
+        ax.set_title(_label(name))
+        ax.set_xlabel("round")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(alpha=0.3)
+    handles, labels = axes[0].get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=len(handles), title="tier")
+    for ax in axes[::ncols]:
+        ax.set_ylabel("mean payoff")
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    fig.suptitle("Payoffs by tier (measured on chain)")
+    return fig
+
+
+def _firm_labels(config: Mapping[str, Any], count: int) -> list[str]:
+    """``firm i``, with its tier when the config lists the firms' tiers (it may not)."""
+    tiers = config.get("tiers")
+    if isinstance(tiers, Sequence) and len(tiers) == count:
+        return [f"firm {i + 1}\n{_tier_name(t)}" for i, t in enumerate(tiers)]
+    return [f"firm {i + 1}" for i in range(count)]
+
+
+def _tier_name(tier: object) -> str:
+    if isinstance(tier, int) and 0 <= tier < len(TIERS):
+        return TIERS[tier]
+    return str(tier)
+
+
+def _rewards_figure(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> Figure:
+    """Total paid per regime, and what each firm received.
+
+    The result keys rewards by address only, so the split is per firm, not
+    per tier, unless the config names each firm's tier.
+    """
+    names = list(regimes)
+    fig = Figure(figsize=(11, 4.2), layout="constrained")
+    total_ax, firm_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+    totals = [int(regimes[n].get("rewards_wei_total", 0)) / WEI_PER_ETH for n in names]
+    bars = total_ax.bar([_label(n) for n in names], totals, color="#4d4d4d")
+    total_ax.bar_label(bars, fmt="%.4g", fontsize="small")
+    total_ax.margins(y=0.1)
+    total_ax.set_ylabel("ether")
+    total_ax.set_title("Total rewards paid per regime")
+    firms = max((len(regimes[n].get("rewards_wei", {})) for n in names), default=0)
+    width = 0.8 / max(len(names), 1)
+    for k, name in enumerate(names):
+        paid = [int(w) / WEI_PER_ETH for w in regimes[name].get("rewards_wei", {}).values()]
+        firm_ax.bar(
+            [i + (k - (len(names) - 1) / 2) * width for i in range(len(paid))],
+            paid,
+            width=width,
+            label=_label(name),
+        )
+    firm_ax.set_xticks(range(firms), [_label(s) for s in _firm_labels(config, firms)])
+    firm_ax.set_ylabel("ether")
+    firm_ax.set_title("Rewards paid to each firm")
+    firm_ax.margins(y=0.2)
+    firm_ax.legend(title="regime", fontsize="small", ncols=len(names), loc="upper center")
+    for ax in (total_ax, firm_ax):
+        ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+# ------------------------------------------------------------------------- HTML
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _yes_no(value: object) -> str:
+    """A verdict cell; an absent verdict shows as a dash, never as "no"."""
+    if value is None:
+        return "<td>&mdash;</td>"
+    return '<td class="yes">yes</td>' if value else '<td class="no">no</td>'
+
+
+def _num(value: object, fmt: str = ".8g") -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _e(format(value, fmt))
+    return "&mdash;" if value is None else _e(value)
+
+
+def _wei(value: object) -> str:
+    """Exact wei (the chain's unit) with the ether equivalent for reading."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{int(value):,} wei ({int(value) / WEI_PER_ETH:.9g} ETH)"
+    return "&mdash;"
+
+
+def _verdicts(regimes: Mapping[str, Mapping[str, Any]]) -> str:
+    rows = []
+    for name, reg in regimes.items():
+        rows.append(
+            "<tr>"
+            f'<th class="l">{_e(name)}</th>'
+            f'<td class="l">{_e(reg.get("description", ""))}</td>'
+            f"{_yes_no(reg.get('cooperation_unique'))}"
+            f"{_yes_no(reg.get('model_cooperation_unique'))}"
+            f"{_yes_no(reg.get('agree'))}"
+            f"<td>{_num(reg.get('final_cooperation'), '.3g')}</td>"
+            f"<td>{_num(reg.get('junk_submitted'))} / {_num(reg.get('junk_verified'))}</td>"
+            f"<td>{_num(reg.get('transactions'))}</td>"
+            "</tr>"
+        )
+    return (
+        "<table><tr><th class='l'>regime</th><th class='l'>description</th>"
+        "<th>cooperation unique on chain</th><th>in the model</th><th>agree</th>"
+        "<th>final cooperation rate</th><th>junk submitted / verified</th>"
+        "<th>transactions</th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+def _pure(e: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The cell ``(i, j)`` of a pure equilibrium, or None if it is mixed."""
+    cell = []
+    for side in ("row", "col"):
+        p = float(e[side][0])
+        if abs(p - 1.0) <= PURE_TOL:
+            cell.append(0)
+        elif abs(p) <= PURE_TOL:
+            cell.append(1)
+        else:
+            return None
+    return cell[0], cell[1]
+
+
+def _describe(e: Mapping[str, Any]) -> str:
+    pays = ", ".join(_num(p) for p in e.get("payoffs", []))
+    cell = _pure(e)
+    if cell is not None:
+        return f"pure ({'CD'[cell[0]]}, {'CD'[cell[1]]}), payoffs ({pays})"
+    p, q = float(e["row"][0]), float(e["col"][0])
+    return f"mixed: row shares w.p. {p:.3g}, column w.p. {q:.3g}; payoffs ({pays})"
+
+
+def _matrix(title: str, matrix: Sequence[Sequence[Sequence[float]]], eqs: Sequence[Any]) -> str:
+    """A 2x2 bimatrix as an HTML table, pure equilibria highlighted."""
+    row, col = matrix
+    pure = {c for c in (_pure(e) for e in eqs) if c is not None}
+    head = "".join(f"<th>column {_e(a)}</th>" for a in ACTIONS)
+    body = "".join(
+        f'<tr><th class="l">row {_e(ACTIONS[i])}</th>'
+        + "".join(
+            f"<td{' class=ne' if (i, j) in pure else ''}>"
+            f"{_num(row[i][j], '.8g')}, {_num(col[i][j], '.8g')}</td>"
+            for j in range(2)
+        )
+        + "</tr>"
+        for i in range(2)
+    )
+    listed = "".join(f"<li>{_describe(e)}</li>" for e in eqs) or "<li>none found</li>"
+    return (
+        f"<div><h4>{_e(title)}</h4><table><tr><th></th>{head}</tr>{body}</table>"
+        f"<p>Equilibria:</p><ul>{listed}</ul></div>"
+    )
+
+
+def _regime_section(name: str, reg: Mapping[str, Any]) -> str:
+    """One regime's 2x2 game: chain and model matrices side by side, with their equilibria."""
+    pool = "open" if reg.get("pool_open") else "gated"
+    matrices = ""
+    if "empirical_matrix" in reg and "model_matrix" in reg:
+        matrices = (
+            '<div class="pair">'
+            + _matrix("measured on chain", reg["empirical_matrix"], reg.get("equilibria", []))
+            + _matrix("model (SPEC 5.1)", reg["model_matrix"], reg.get("model_equilibria", []))
+            + "</div>"
+        )
+    return (
+        f'<section class="regime"><h3>{_e(name)}: {_e(reg.get("description", ""))}</h3>'
+        f"<p>Pool {pool}. Matrices agree: {'yes' if reg.get('matrices_agree') else 'no'} "
+        f"(largest difference {_num(reg.get('max_difference'), '.3g')} payoff units). "
+        f"Pool reads {_num(reg.get('pool_reads'))}, mismatches {_num(reg.get('pool_mismatches'))}; "
+        f"expired {_num(reg.get('expired'))}.</p>"
+        f"{matrices}</section>"
+    )
+
+
+def _rewards_tables(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> str:
+    """The reward schedule per tier and the wei each firm was paid, one column per regime.
+
+    Exact wei are shown because the chain's and the model's payoffs are compared to the
+    wei; the ether figure is for reading only.
+    """
+    names = list(regimes)
+    head = "".join(f"<th>{_e(n)}</th>" for n in names)
+    tiers = max((len(regimes[n].get("reward_wei_per_tier") or []) for n in names), default=0)
+    schedule = "".join(
+        f"<tr><th class='l'>{_e(_tier_name(t))}</th>"
+        + "".join(f"<td>{_wei(_at(regimes[n].get('reward_wei_per_tier'), t))}</td>" for n in names)
+        + "</tr>"
+        for t in range(tiers)
+    )
+    addresses = list(dict.fromkeys(a for n in names for a in regimes[n].get("rewards_wei", {})))
+    labels = [s.replace("\n", " ") for s in _firm_labels(config, len(addresses))]
+    paid = "".join(
+        f"<tr><th class='l'>{_e(lab)} <code>{_e(addr)}</code></th>"
+        + "".join(f"<td>{_wei(regimes[n].get('rewards_wei', {}).get(addr))}</td>" for n in names)
+        + "</tr>"
+        for lab, addr in zip(labels, addresses, strict=True)
+    )
+    total = "".join(f"<td>{_wei(regimes[n].get('rewards_wei_total'))}</td>" for n in names)
+    return (
+        "<h3>Reward per verified indicator, by tier</h3>"
+        f"<table><tr><th class='l'>tier</th>{head}</tr>{schedule}</table>"
+        "<h3>Rewards paid over the run</h3>"
+        f"<table><tr><th class='l'>firm</th>{head}</tr>{paid}"
+        f"<tr><th class='l'>total</th>{total}</tr></table>"
+    )
+
+
+def _at(values: object, i: int) -> object:
+    """``values[i]``, or None when the list is absent or shorter."""
+    if isinstance(values, Sequence) and i < len(values):
+        return values[i]
+    return None
+
+
+def _key_values(title: str, facts: Mapping[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><th class='l'>{_e(k)}</th><td class='l'>"
+        f"{_e(', '.join(map(str, v)) if isinstance(v, list | tuple) else v)}</td></tr>"
+        for k, v in facts.items()
+    )
+    return f"<h2>{_e(title)}</h2><table>{rows}</table>"
+
+
+def _page(
+    result: Mapping[str, Any],
+    regimes: Mapping[str, Mapping[str, Any]],
+    config: Mapping[str, Any],
+    figures: Sequence[tuple[str, str]],
+) -> str:
+    unique = [n for n, r in regimes.items() if r.get("cooperation_unique")]
+    model_unique = [n for n, r in regimes.items() if r.get("model_cooperation_unique")]
+    agree = result.get("agree")
+    headline = (
+        f"<p>Cooperation is the unique equilibrium on chain in: "
+        f"<b>{_e(', '.join(unique) or 'no regime')}</b>; in the model in: "
+        f"<b>{_e(', '.join(model_unique) or 'no regime')}</b>. Chain and model agree in "
+        f"every regime: <span class={'yes' if agree else 'no'}>"
+        f"{'yes' if agree else 'no'}</span>.</p>"
+    )
+    figs = "".join(
+        f'<figure><img src="{_e(src)}" alt="{_e(cap)}"><figcaption>{_e(cap)}</figcaption></figure>'
+        for src, cap in figures
+    )
+    sections = "".join(_regime_section(n, r) for n, r in regimes.items())
+    return (
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+        "<title>sharing: simulation report</title>"
+        f"<style>{_CSS}</style></head><body>"
+        "<h1>Does cooperation come out of the chain?</h1>"
+        f"{headline}<h2>Verdicts</h2>{_verdicts(regimes)}"
+        f"<h2>Figures</h2>{figs or '<p>No regime was run.</p>'}"
+        "<h2>The 2x2 games</h2><p class='note'>Cells: (row payoff, column payoff); "
+        "highlighted cells are pure equilibria. The row firm is the pair's first firm "
+        "(a critical-tier firm by default), the column firm its second (a small business by "
+        f"default).</p>{sections}"
+        f"<h2>Rewards</h2>{_rewards_tables(regimes, config)}"
+        f"{_key_values('Configuration', config)}"
+        "<p class='note'>Knowledge and risk are per tier (critical, core, small), in payoff "
+        "units; one unit is <code>unit_wei</code> wei.</p>"
+        f"{_key_values('Chain', result.get('chain', {}))}"
+        "</body></html>\n"
+    )
