@@ -232,6 +232,8 @@ def simulate(
             "beta": cfg.params.beta,
             "panel": list(cfg.panel),
             "unit_wei": UNIT_WEI,
+            "tiers": cfg.tiers(),
+            "pair": list(cfg.pair),
         },
         "regimes": out,
         "agree": all(r["agree"] for r in out.values()),
