@@ -337,3 +337,24 @@ def test_pause__not_pauser__reverts(system: AisSystem, actors, fn):
         system.tx("pause", sender=actors.governance)
     with reverts(Revert.MISSING_ROLE):
         system.tx(fn, sender=actors.panellist_a)
+
+
+def test_renounce_role__own_role_only(system: AisSystem, actors):
+    with reverts(Revert.RENOUNCE_OTHERS):
+        system.tx("renounceRole", PAUSER_ROLE, actors.governance, sender=actors.attacker)
+    r = system.tx("renounceRole", PAUSER_ROLE, actors.governance, sender=actors.governance)
+    assert not system.call("hasRole", PAUSER_ROLE, actors.governance)
+    assert system.alliance.events(r, "RoleRevoked") == [
+        {"role": PAUSER_ROLE, "account": actors.governance, "sender": actors.governance}
+    ]
+    with reverts(Revert.MISSING_ROLE):
+        system.tx("pause", sender=actors.governance)
+
+
+def test_revoke_role__admin_removes_a_governor(system: AisSystem, actors):
+    system.tx("grantRole", GOVERNOR_ROLE, actors.spare[0], sender=actors.governance)
+    system.tx("revokeRole", GOVERNOR_ROLE, actors.spare[0], sender=actors.governance)
+    with reverts(Revert.MISSING_ROLE):
+        system.tx("register_member", actors.spare[1], 2, sender=actors.spare[0])
+    with reverts(Revert.MISSING_ROLE):
+        system.tx("revokeRole", GOVERNOR_ROLE, actors.governance, sender=actors.attacker)
