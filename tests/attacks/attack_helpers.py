@@ -1,0 +1,60 @@
+"""Helpers of the attack tests: the books before and after, the attacker's standing.
+
+Every attack test asserts two things: the specific revert reason that
+stopped the attacker, and that the books did not move (or moved exactly as
+the honest outcome requires). :func:`books` takes one picture of everything
+an attacker could hope to change: the contract's balance, the pool, every
+account's claimable / owed / reputation / membership / access, and the
+commit counter. PESIM attack tests can add their own ``*_books`` helper here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from sharing.chain.ais import AisSystem
+from sharing.errors import RevertError
+
+#: Revert reason of ``AttackReentrantClaimer`` when it refuses ether.
+REFUSING_ETHER = "attack: refusing ether"
+
+
+def reverts(reason: str):
+    return pytest.raises(RevertError, match=re.escape(reason))
+
+
+@dataclass(frozen=True)
+class Books:
+    """Everything of value the alliance holds, at one block."""
+
+    balance: int
+    total_claimable: int
+    unallocated: int
+    total_owed: int
+    commit_count: int
+    accounts: dict[str, tuple[int, int, int, bool, bool]]
+
+    def of(self, account: str) -> tuple[int, int, int, bool, bool]:
+        """``(claimable, owed, reputation, is_member, has_access)`` of one account."""
+        return self.accounts[account]
+
+
+def books(system: AisSystem, accounts: list[str]) -> Books:
+    call = system.call
+    return Books(
+        balance=system.balance(),
+        total_claimable=call("total_claimable"),
+        unallocated=call("unallocated"),
+        total_owed=call("total_owed"),
+        commit_count=call("commit_count"),
+        accounts={a: (call("claimable", a), call("owed", a), call("reputation", a),
+                      system.is_member(a), system.has_access(a)) for a in accounts},
+    )
+
+
+def assert_balanced(system: AisSystem) -> None:
+    """The balance is exactly what firms can claim plus the unallocated pool."""
+    assert system.balance() == system.call("total_claimable") + system.call("unallocated")
