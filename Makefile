@@ -22,7 +22,8 @@ $(ANVIL): package.json
 
 # The main job: every incentive regime on the embedded chain (about a minute), then the report.
 demo: $(STAMP)
-	$(BIN)/sharing simulate --firms 8 --rounds 10 --regime all --seed 1 --report reports/demo
+	$(BIN)/sharing simulate --firms 6 --rounds 6 --regime all --strategy all --initial-share 0 \
+		--seed 1 --report reports/demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check sharing tests scripts bench

@@ -43,7 +43,7 @@ def main() -> int:
             firms=args.firms,
             rounds=args.rounds,
             regimes=regimes,
-            strategy=args.strategy,
+            strategies=(args.strategy,),
             seed=args.seed,
         )
         if args.anvil:

@@ -38,6 +38,9 @@ class Context:
         Absorption of the others' knowledge.
     actions : list of numpy.ndarray
         Who shared in each past round.
+    initial_share : float
+        Probability that an adaptive firm shares in the first round (the
+        population's starting point, which decides a coordination game).
     payoffs : list of numpy.ndarray
         Each firm's realised payoff in each past round (measured on chain).
     """
@@ -47,6 +50,7 @@ class Context:
     reward: FloatArray
     pool_open: bool
     beta: float = 1.0
+    initial_share: float = 0.5
     actions: list[BoolArray] = field(default_factory=list)
     payoffs: list[FloatArray] = field(default_factory=list)
 
@@ -76,9 +80,9 @@ class Strategy:
         raise NotImplementedError
 
     @staticmethod
-    def _start(rng: np.random.Generator) -> bool:
-        """First-round action of the adaptive rules: a fair coin (seeded)."""
-        return bool(rng.random() < 0.5)
+    def _start(ctx: Context, rng: np.random.Generator) -> bool:
+        """First-round action of the adaptive rules: share with ``ctx.initial_share``."""
+        return bool(rng.random() < ctx.initial_share)
 
 
 class AlwaysShare(Strategy):
@@ -109,7 +113,7 @@ class BestResponse(Strategy):
     @override
     def decide(self, i: int, ctx: Context, rng: np.random.Generator) -> bool:
         if not ctx.actions:
-            return self._start(rng)
+            return self._start(ctx, rng)
         last = ctx.actions[-1]
         g = ctx.gain(i, last.astype(np.float64))
         return bool(last[i]) if abs(g) < 1e-12 else g > 0
@@ -123,7 +127,7 @@ class FictitiousPlay(Strategy):
     @override
     def decide(self, i: int, ctx: Context, rng: np.random.Generator) -> bool:
         if not ctx.actions:
-            return self._start(rng)
+            return self._start(ctx, rng)
         history = np.array(ctx.actions, dtype=np.float64)
         beliefs = (1.0 + history.sum(axis=0)) / (2.0 + len(history))
         g = ctx.gain(i, beliefs)
@@ -131,24 +135,40 @@ class FictitiousPlay(Strategy):
 
 
 class Imitation(Strategy):
-    """Pairwise imitation (the replicator dynamic's finite-population form).
+    """Pairwise imitation with experimentation (the replicator dynamic, finite form).
 
-    Firm ``i`` samples another firm ``j``; if ``j`` earned more last round,
-    ``i`` copies ``j``'s action with probability proportional to the payoff
-    difference (normalised by the largest difference seen that round).
+    Firm ``i`` samples a peer ``j`` of its own type (same knowledge and
+    risk: comparing a critical-infrastructure firm's payoff with a small
+    business's says nothing about what either did); if ``j`` earned more
+    last round, ``i`` copies ``j``'s action with probability proportional to
+    the payoff difference, normalised by the largest difference among peers.
+    With probability ``mutation`` it instead tries the other action: pure
+    imitation can never leave a population where everyone acts alike,
+    whatever the incentives, so a little experimentation is what lets the
+    dynamic tell a dominant strategy from a coordination trap.
     """
 
     name = "imitation"
 
+    def __init__(self, mutation: float = 0.05) -> None:
+        if not 0.0 <= mutation <= 1.0:
+            raise InputError(f"mutation must be in [0, 1], got {mutation}")
+        self.mutation = mutation
+
     @override
     def decide(self, i: int, ctx: Context, rng: np.random.Generator) -> bool:
         if not ctx.actions:
-            return self._start(rng)
+            return self._start(ctx, rng)
         last_a, last_u = ctx.actions[-1], ctx.payoffs[-1]
-        n = len(last_a)
-        j = int(rng.integers(n - 1))
-        j = j + 1 if j >= i else j
-        spread = float(last_u.max() - last_u.min())
+        if rng.random() < self.mutation:
+            return not bool(last_a[i])
+        same = (ctx.knowledge == ctx.knowledge[i]) & (ctx.risk == ctx.risk[i])
+        peers = np.flatnonzero(same)
+        if len(peers) < 2:
+            peers = np.arange(len(last_a))
+        others = peers[peers != i]
+        j = int(others[rng.integers(len(others))])
+        spread = float(last_u[peers].max() - last_u[peers].min())
         diff = float(last_u[j] - last_u[i])
         if diff > 0 and spread > 0 and rng.random() < diff / spread:
             return bool(last_a[j])

@@ -38,9 +38,17 @@ def _floats3(value: str, name: str) -> tuple[float, float, float]:
 )
 @click.option(
     "--strategy",
-    default="best-response",
+    "strategies",
+    multiple=True,
+    default=("best-response",),
     show_default=True,
-    help="always | never | best-response | fictitious-play | imitation.",
+    help="always | never | best-response | fictitious-play | imitation | all (repeatable).",
+)
+@click.option(
+    "--initial-share",
+    default=0.5,
+    show_default=True,
+    help="Probability that an adaptive firm shares in round 1.",
 )
 @click.option("--seed", default=0, show_default=True, help="Seed: same seed, same result.")
 @click.option(
@@ -74,7 +82,8 @@ def simulate(
     firms: int,
     rounds: int,
     regimes: tuple[str, ...],
-    strategy: str,
+    strategies: tuple[str, ...],
+    initial_share: float,
     seed: int,
     knowledge: str,
     risk: str,
@@ -84,9 +93,12 @@ def simulate(
     as_json: bool,
 ) -> None:
     """Do firms cooperate on the chain? Measure it, per incentive regime, against the model."""
+    from sharing.bots.strategies import STRATEGIES
     from sharing.chain.connect import connect
     from sharing.simulation.regimes import REGIME_NAMES, TierParams
     from sharing.simulation.run import SimulationConfig
+
+    STRATEGY_NAMES = tuple(STRATEGIES)  # noqa: N806
     from sharing.simulation.run import simulate as run
 
     names = REGIME_NAMES if "all" in regimes else tuple(dict.fromkeys(regimes))
@@ -97,13 +109,14 @@ def simulate(
         firms=firms,
         rounds=rounds,
         regimes=names,
-        strategy=strategy,
+        strategies=STRATEGY_NAMES if "all" in strategies else tuple(dict.fromkeys(strategies)),
         seed=seed,
+        initial_share=initial_share,
         params=params,
         junk_rate=junk_rate,
     )
     chain = connect(rpc_url, num_accounts=firms + 10)
-    total = len(names) * (rounds + 1)
+    total = len(names) * (rounds * len(cfg.strategies) + 1)
     if as_json:
         result = run(chain, cfg)
     else:
@@ -170,6 +183,17 @@ def _render(r: dict[str, Any]) -> None:
         )
         m.add_row(name, *cells, "yes" if g["matrices_agree"] else "NO", eq)
     console.print(m)
+    first: dict[str, Any] = next(iter(r["regimes"].values()), {})
+    rules = list(first.get("cooperation_by_strategy", {}))
+    if len(rules) > 1:
+        d = Table(title=f"Cooperation rate in round 1 -> last round, {r['config']['firms']} firms")
+        d.add_column("regime")
+        for rule in rules:
+            d.add_column(rule, justify="right")
+        for name, g in r["regimes"].items():
+            rates = g["cooperation_by_strategy"]
+            d.add_row(name, *(f"{rates[k][0]:.0%} -> {rates[k][-1]:.0%}" for k in rules))
+        console.print(d)
     for name, g in r["regimes"].items():
         console.print(f"  {name}: {g['description']}")
     c = r["chain"]

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sharing.bots.strategies import Context, cooperation_rate, strategy
+from sharing.bots.strategies import STRATEGIES, Context, cooperation_rate, strategy
 from sharing.chain.connect import Chain
 from sharing.errors import InputError
 from sharing.models.equilibria import solve_bimatrix
@@ -45,12 +45,13 @@ class SimulationConfig:
     firms: int = 6
     rounds: int = 8
     regimes: tuple[str, ...] = REGIME_NAMES
-    strategy: str = "best-response"
+    strategies: tuple[str, ...] = ("best-response",)
     seed: int = 0
     params: TierParams = TierParams()
     panel: tuple[str, ...] = DEFAULT_PANEL
     junk_rate: float = 0.3
     pair: tuple[int, int] = (0, 2)
+    initial_share: float = 0.5
 
     def __post_init__(self) -> None:
         if self.firms < 2:
@@ -62,7 +63,12 @@ class SimulationConfig:
             raise InputError(
                 f"unknown regime {unknown[0]!r}: choose from {', '.join(REGIME_NAMES)} or all"
             )
-        strategy(self.strategy)
+        if not self.strategies:
+            raise InputError("at least one strategy is needed")
+        for name in self.strategies:
+            strategy(name)
+        if not 0.0 <= self.initial_share <= 1.0:
+            raise InputError(f"--initial-share must be in [0, 1], got {self.initial_share}")
         if self.pair[0] == self.pair[1]:
             raise InputError("the 2x2 game needs two firms of different tiers")
 
@@ -137,11 +143,17 @@ def empirical_game(
 
 
 def dynamics(
-    alliance: Alliance, regime: Regime, cfg: SimulationConfig, progress: Callable[[int], None]
+    alliance: Alliance,
+    regime: Regime,
+    cfg: SimulationConfig,
+    rule_name: str,
+    progress: Callable[[int], None],
 ) -> dict[str, Any]:
-    """N firms following ``cfg.strategy`` for ``cfg.rounds`` rounds on chain."""
-    rule = strategy(cfg.strategy)
-    rng = np.random.default_rng([cfg.seed, REGIME_NAMES.index(regime.name)])
+    """N firms all following ``rule_name`` for ``cfg.rounds`` rounds on chain."""
+    rule = strategy(rule_name)
+    # One random stream per (seed, regime, rule): runs replay exactly, in any order.
+    stream = [cfg.seed, REGIME_NAMES.index(regime.name), sorted(STRATEGIES).index(rule_name)]
+    rng = np.random.default_rng(stream)
     k = alliance.knowledge
     ctx = Context(
         knowledge=k,
@@ -149,6 +161,7 @@ def dynamics(
         reward=np.array([regime.paid(f.tier) for f in alliance.firms]),
         pool_open=regime.pool_open,
         beta=alliance.params.beta,
+        initial_share=cfg.initial_share,
     )
     rewards = [0] * len(alliance.firms)
     totals = {"junk_submitted": 0, "junk_verified": 0, "expired": 0, "transactions": 0}
@@ -196,7 +209,18 @@ def simulate(
         alliance.configure(regime)
         game = empirical_game(alliance, regime, cfg.pair, cfg.seed)
         progress(1)
-        dyn = dynamics(alliance, regime, cfg, progress)
+        runs = {}
+        for rule_name in cfg.strategies:
+            snap = chain.snapshot()
+            runs[rule_name] = dynamics(alliance, regime, cfg, rule_name, progress)
+            chain.revert(snap)
+        dyn = dict(runs[cfg.strategies[0]])
+        dyn["transactions"] = sum(r["transactions"] for r in runs.values())
+        for key in ("junk_submitted", "junk_verified", "expired"):
+            dyn[key] = sum(r[key] for r in runs.values())
+        dyn["strategy"] = cfg.strategies[0]
+        dyn["cooperation_by_strategy"] = {k: r["cooperation_rate"] for k, r in runs.items()}
+        dyn["final_cooperation_by_strategy"] = {k: r["final_cooperation"] for k, r in runs.items()}
         emp_unique = game["empirical"]["cooperation_unique"]
         model_unique = game["model"]["cooperation_unique"]
         out[name] = {
@@ -225,7 +249,8 @@ def simulate(
         "config": {
             "firms": cfg.firms,
             "rounds": cfg.rounds,
-            "strategy": cfg.strategy,
+            "strategies": list(cfg.strategies),
+            "initial_share": cfg.initial_share,
             "seed": cfg.seed,
             "knowledge": list(cfg.params.knowledge),
             "risk": list(cfg.params.risk),

@@ -19,9 +19,10 @@ from sharing.simulation.regimes import REGIME_NAMES, Regime, TierParams, build_r
 
 
 def ctx(pool_open=False, reward=0.0, actions=(), payoffs=()):
-    return Context(np.array([3.0, 1.0, 2.0]), np.array([0.5, 0.3, 0.4]),
-                   np.full(3, reward), pool_open, 1.0,
-                   [np.array(a) for a in actions], [np.array(p) for p in payoffs])
+    return Context(knowledge=np.array([3.0, 1.0, 2.0]), risk=np.array([0.5, 0.3, 0.4]),
+                   reward=np.full(3, reward), pool_open=pool_open, beta=1.0,
+                   actions=[np.array(a) for a in actions],
+                   payoffs=[np.array(p) for p in payoffs])
 
 
 def test_best_response__gated_stag_hunt_follows_the_others():
@@ -48,12 +49,34 @@ def test_fictitious_play__uses_frequencies():
     assert not FictitiousPlay().decide(0, c, rng)
 
 
-def test_imitation__copies_a_better_firm_only():
-    c = ctx(actions=[[True, False, False]], payoffs=[[1.0, 3.0, 3.0]])
-    moves = {Imitation().decide(0, c, np.random.default_rng(s)) for s in range(20)}
-    assert moves == {False}  # both others earned more and withheld: copied with prob 1
-    c = ctx(actions=[[True, False, False]], payoffs=[[3.0, 1.0, 1.0]])
-    assert all(Imitation().decide(0, c, np.random.default_rng(s)) for s in range(20))
+def peers_ctx(actions, payoffs):
+    c = ctx(actions=[actions], payoffs=[payoffs])
+    c.knowledge, c.risk = np.ones(3), np.full(3, 0.3)  # three firms of one type
+    return c
+
+
+def test_imitation__copies_a_better_peer_only():
+    c = peers_ctx([True, False, False], [1.0, 3.0, 3.0])
+    moves = {Imitation(mutation=0).decide(0, c, np.random.default_rng(s)) for s in range(20)}
+    assert moves == {False}  # both peers earned more and withheld: copied with prob 1
+    c = peers_ctx([True, False, False], [3.0, 1.0, 1.0])
+    assert all(Imitation(mutation=0).decide(0, c, np.random.default_rng(s)) for s in range(20))
+
+
+def test_imitation__ignores_firms_of_another_type():
+    # firm 1 (small, K=1) must not copy firm 0 (critical, K=3) just for its knowledge
+    c = ctx(actions=[[True, False, False]], payoffs=[[3.5, 1.0, 2.0]])
+    c.knowledge, c.risk = np.array([3.0, 1.0, 1.0]), np.array([0.5, 0.3, 0.3])
+    assert not any(Imitation(mutation=0).decide(1, c, np.random.default_rng(s)) for s in range(30))
+
+
+def test_imitation__experiments_at_its_mutation_rate():
+    c = peers_ctx([False, False, False], [1.0, 1.0, 1.0])
+    rng = np.random.default_rng(5)
+    tries = sum(Imitation(mutation=0.2).decide(0, c, rng) for _ in range(1000))
+    assert 150 < tries < 250
+    with pytest.raises(InputError, match="mutation"):
+        Imitation(mutation=1.5)
 
 
 def test_strategy__unknown__clear_error():
