@@ -147,6 +147,7 @@ def simulate(
 
 def _render(r: dict[str, Any]) -> None:
     t = Table(title="Is cooperation the unique equilibrium? (2x2 game: a critical vs a small firm)")
+    lead = next(iter(r["regimes"].values()), {}).get("strategy", "")
     for col in (
         "regime",
         "reward/tier",
@@ -154,7 +155,7 @@ def _render(r: dict[str, Any]) -> None:
         "model",
         "agree",
         "max |diff|",
-        "final coop.",
+        f"final coop. ({lead})",
         "junk in/ok",
         "tx",
     ):

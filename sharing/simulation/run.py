@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from sharing.bots.strategies import STRATEGIES, Context, cooperation_rate, strategy
+from sharing.bots.strategies import ADAPTIVE, STRATEGIES, Context, cooperation_rate, strategy
 from sharing.chain.connect import Chain
 from sharing.errors import InputError
 from sharing.models.equilibria import solve_bimatrix
@@ -71,6 +71,10 @@ class SimulationConfig:
             raise InputError(f"--initial-share must be in [0, 1], got {self.initial_share}")
         if self.pair[0] == self.pair[1]:
             raise InputError("the 2x2 game needs two firms of different tiers")
+
+    def lead_strategy(self) -> str:
+        """The rule whose cooperation rate headlines a regime: the first adaptive one."""
+        return next((s for s in self.strategies if s in ADAPTIVE), self.strategies[0])
 
     def tiers(self) -> list[int]:
         """Tier of each firm: the pair's tiers first, then round-robin."""
@@ -214,11 +218,12 @@ def simulate(
             snap = chain.snapshot()
             runs[rule_name] = dynamics(alliance, regime, cfg, rule_name, progress)
             chain.revert(snap)
-        dyn = dict(runs[cfg.strategies[0]])
+        lead = cfg.lead_strategy()
+        dyn = dict(runs[lead])
         dyn["transactions"] = sum(r["transactions"] for r in runs.values())
         for key in ("junk_submitted", "junk_verified", "expired"):
             dyn[key] = sum(r[key] for r in runs.values())
-        dyn["strategy"] = cfg.strategies[0]
+        dyn["strategy"] = lead
         dyn["cooperation_by_strategy"] = {k: r["cooperation_rate"] for k, r in runs.items()}
         dyn["final_cooperation_by_strategy"] = {k: r["final_cooperation"] for k, r in runs.items()}
         emp_unique = game["empirical"]["cooperation_unique"]
