@@ -147,7 +147,8 @@ def simulate(
 
 def _render(r: dict[str, Any]) -> None:
     t = Table(title="Is cooperation the unique equilibrium? (2x2 game: a critical vs a small firm)")
-    lead = next(iter(r["regimes"].values()), {}).get("strategy", "")
+    first_regime: dict[str, Any] = next(iter(r["regimes"].values()), {})
+    lead = first_regime.get("strategy", "")
     for col in (
         "regime",
         "reward/tier",
