@@ -83,7 +83,6 @@ from typing import Any, Final
 
 import numpy as np
 import stix2
-import stix2validator
 from eth_utils import keccak
 from stix2.exceptions import STIXError
 
@@ -524,6 +523,11 @@ def jcs_dumps(value: Any) -> bytes:
 @lru_cache(maxsize=1)
 def _validator_options() -> Any:
     # Built once: the constructor sets module-level output state in stix2validator.
+    # Imported here, not at module level: it costs ~4 s (jsonschema's format
+    # checkers), which every command that only needs the category table or a
+    # hash would otherwise pay.
+    import stix2validator
+
     return stix2validator.ValidationOptions(version="2.1", silent=True)
 
 
@@ -595,7 +599,10 @@ def parse_bundle(data: str | bytes | Mapping[str, Any] | Any, *, validate: bool 
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise InputError(f"invalid STIX 2.1 bundle: {_one_line(str(error))}") from error
     if validate:
-        result = stix2validator.validate_parsed_json(decoded, _validator_options())
+        options = _validator_options()
+        import stix2validator
+
+        result = stix2validator.validate_parsed_json(decoded, options)
         if not result.is_valid:
             first = result.errors[0] if result.errors else "rejected by stix2-validator"
             raise InputError(f"invalid STIX 2.1 bundle: {_one_line(str(first))}")
