@@ -58,3 +58,13 @@ def books(system: AisSystem, accounts: list[str]) -> Books:
 def assert_balanced(system: AisSystem) -> None:
     """The balance is exactly what firms can claim plus the unallocated pool."""
     assert system.balance() == system.call("total_claimable") + system.call("unallocated")
+
+
+def fill_panel(system: AisSystem, actors) -> list[str]:
+    """Appoint independent panellists until all 16 seats are taken; return them by seat."""
+    extra = [actors.governance, actors.funder, *actors.spare]
+    for p in extra[: 16 - system.call("panel_size")]:
+        system.appoint_panellist(p)
+    seats = [system.call("seat_holder", i) for i in range(16)]
+    assert len(set(seats)) == 16 and system.call("quorum") == 9
+    return seats
