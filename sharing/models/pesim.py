@@ -841,7 +841,7 @@ def deviation_check(
             starts.append(np.concatenate([p0, x0]))
         best = math.inf
         for v0 in starts:
-            v = _bounded_minimum(f, v0, bounds, 200 * (2 * n + 10))
+            v = _bounded_minimum(f, v0, bounds, max(500, 20 * (2 * n + 10)))
             best = min(best, f(v)[0], f(v0)[0])
         gains[i] = float(-best - base_u[i])
     return DeviationReport(max(gains.values()), gains, checked, "numeric", max(n_starts, 1))
