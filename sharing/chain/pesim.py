@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from eth_utils import keccak
 from scipy import optimize
 
 from sharing import pesim_fixed as fx
@@ -43,6 +44,9 @@ from sharing.models.pesim import (
 )
 
 CONTRACT = "PesimSettlement"
+#: Role ids of the contract (snekmate ``access_control``).
+GOVERNOR_ROLE_ID = keccak(text="GOVERNOR_ROLE")
+PAUSER_ROLE_ID = keccak(text="PAUSER_ROLE")
 
 
 class Design(IntEnum):
@@ -60,6 +64,21 @@ MESSAGE_PERIOD_S = 86_400
 
 #: Functions whose gas grows with N: their cached limits are dropped when N changes.
 _SIZE_DEPENDENT = ("open_round", "register", "submit", "settle", "settle_with_messages")
+#: The block gas limit the settlement must fit in (mainnet's 30M).
+BLOCK_GAS_LIMIT = 30_000_000
+
+
+def settle_gas_cap(n: int) -> int:
+    """Gas limit sent with a settlement of ``n`` participants, instead of an estimate.
+
+    Estimating an O(N^2) settlement makes py-evm run it some twenty times
+    (binary search); a bound is as safe and twenty times faster. The bound,
+    ``400k + 30k N + 8k N^2``, is about 1.7 times the largest settlement
+    measured (storage design, N = 32, every byte of calldata non-zero, see
+    ``tests/unit/pesim_settlement/test_pesim_gas.py``) and stays below the
+    block gas limit.
+    """
+    return min(400_000 + 30_000 * n + 8_000 * n * n, BLOCK_GAS_LIMIT)
 
 
 class RoundStatus(IntEnum):
@@ -231,6 +250,8 @@ class PesimSystem:
         info = self.round_info(round_id)
         self._size(info.n)
         who = sender or self.governance
+        for fn in ("settle", "settle_with_messages"):
+            self.contract.gas_limits.setdefault(fn, settle_gas_cap(info.n))
         if info.design == Design.STORAGE:
             receipt = self.tx("settle", round_id, sender=who)
         else:
@@ -271,12 +292,17 @@ class PesimSystem:
         """Wei held by the contract."""
         return int(self.chain.w3.eth.get_balance(self.contract.address))
 
-    def messages_from_logs(self, round_id: int) -> list[fx.FixedMessage | None]:
-        """Rebuild a round's messages from its ``MessageSubmitted`` events alone."""
+    def messages_from_logs(
+        self, round_id: int, from_block: int = 0
+    ) -> list[fx.FixedMessage | None]:
+        """Rebuild a round's messages from its ``MessageSubmitted`` events alone.
+
+        ``from_block`` (e.g. the block of ``RoundOpened``) narrows the scan.
+        """
         info = self.round_info(round_id)
         out: list[fx.FixedMessage | None] = [None] * info.n
         event = self.contract.contract.events.MessageSubmitted()
-        for log in event.get_logs(argument_filters={"round_id": round_id}, from_block=0):
+        for log in event.get_logs(argument_filters={"round_id": round_id}, from_block=from_block):
             a = log["args"]
             out[int(a["index"])] = fx.FixedMessage(tuple(a["pi"]), tuple(a["x"]))
         return out
@@ -335,7 +361,7 @@ class PesimSystem:
         if any(m is None for m in messages):
             info = self.round_info(round_id)
             self.chain.advance_time(max(1, info.message_deadline - self.chain.timestamp()))
-        return self.settle(round_id, sender=settler)
+        return self.settle(round_id, sender=settler, messages=messages)
 
 
 # --------------------------------------------------------------------------- model <-> chain
@@ -729,4 +755,78 @@ def equilibrium_round(
         deviation_tolerance=tolerance,
         chain_kind=system.chain.kind,
         contract=system.address,
+    )
+
+
+# --------------------------------------------------------------------------- gas
+
+
+@dataclass(frozen=True)
+class RoundGas:
+    """Gas of one PESIM round of ``n`` participants in one design (from receipts).
+
+    Attributes
+    ----------
+    open
+        ``open_round`` (paid by governance).
+    register
+        Mean ``register`` (each participant, once).
+    message
+        Mean ``submit`` (each participant's message: the stored vectors in
+        the storage design, the hash plus calldata in the calldata design).
+    message_max
+        Largest ``submit``.
+    settle
+        The settlement transaction (messages as calldata in the calldata design).
+    """
+
+    n: int
+    design: Design
+    open: int
+    register: int
+    message: int
+    message_max: int
+    settle: int
+
+    @property
+    def per_round(self) -> int:
+        """Everything a round costs: open, N registrations, N messages, settlement."""
+        return self.open + self.n * (self.register + self.message) + self.settle
+
+
+def measure_round_gas(
+    chain: Chain, n: int, design: Design, *, random_state: Any = 0
+) -> RoundGas:
+    """Run one round of ``n`` participants on a fresh deployment and read its gas.
+
+    The messages are the model's equilibrium messages of a random
+    weighted-effort instance (:func:`sharing.models.ids_game.random_instance`),
+    so calldata has realistic magnitudes.  Needs ``n + 1`` funded accounts.
+    """
+    from sharing.models.ids_game import random_instance
+
+    if len(chain.accounts) < n + 1:
+        raise InputError(f"measuring N = {n} needs {n + 1} accounts, the chain has "
+                         f"{len(chain.accounts)}")
+    game = random_instance(n, risk="weighted", random_state=random_state)
+    fixed = fixed_equilibrium_messages(equilibrium_messages(lindahl_prices(game)))
+    system = PesimSystem.deploy(chain)
+    members = chain.accounts[1 : n + 1]
+    collateral = 10**18
+    receipt = system.tx("open_round", list(members), collateral, fx.DEFAULT_WEI_PER_UNIT,
+                        REGISTRATION_PERIOD_S, MESSAGE_PERIOD_S, int(design),
+                        sender=system.governance)
+    (event,) = system.contract.events(receipt, "RoundOpened")
+    rid = int(event["round_id"])
+    reg = [int(system.register(rid, p)["gasUsed"]) for p in members]
+    sub = [int(system.submit(rid, p, m)["gasUsed"]) for p, m in zip(members, fixed, strict=True)]
+    result = system.settle(rid, messages=fixed)
+    return RoundGas(
+        n=n,
+        design=design,
+        open=int(receipt["gasUsed"]),
+        register=round(sum(reg) / n),
+        message=round(sum(sub) / n),
+        message_max=max(sub),
+        settle=result.gas_used,
     )
