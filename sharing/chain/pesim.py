@@ -468,7 +468,8 @@ class EquilibriumRoundReport:
                     "rounding_wei": str(p.rounding_wei),
                     "deviation_gain": p.deviation_gain,
                     "deviation_gain_offchain": p.deviation_gain_offchain,
-                    "deviation_ok": p.deviation_gain <= self.deviation_tolerance,
+                    "deviation_ok": (None if math.isnan(p.deviation_gain)
+                                     else p.deviation_gain <= self.deviation_tolerance),
                 }
                 for p, b in zip(self.participants, self.quantisation_bound_wei, strict=True)
             ],

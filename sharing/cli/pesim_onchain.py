@@ -108,7 +108,8 @@ def onchain(
             t.add_column(col, justify="right", no_wrap=True)
         t.add_column("")
         for p in r["participants"]:
-            ok = p["deviation_ok"] and abs(p["difference_wei"]) <= p["quantisation_bound_wei"]
+            ok = p["deviation_ok"] is not False and (
+                abs(p["difference_wei"]) <= p["quantisation_bound_wei"])
             t.add_row(
                 str(p["index"]),
                 f"{p['cost']:g}",

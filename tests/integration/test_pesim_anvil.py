@@ -1,0 +1,65 @@
+"""PESIM on a real JSON-RPC node: the same code, the same wei as on the embedded chain."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sharing import pesim_fixed as fx
+from sharing.chain.anvil import running_anvil
+from sharing.chain.connect import embedded_chain, rpc_chain
+from sharing.chain.pesim import Design, PesimSystem, equilibrium_round
+from sharing.cli.pesim_onchain import onchain
+from sharing.models.ids_game import parse_instance
+
+GAME = ("total-effort", "0.2,0.3,0.5")
+
+
+@pytest.mark.anvil
+def test_pesim_round__anvil_same_code_same_wei():
+    game = parse_instance(*GAME)
+    local = embedded_chain(6)
+    expected = equilibrium_round(PesimSystem.deploy(local), game, local.accounts[1:4])
+    with running_anvil(accounts=6) as node:
+        chain = rpc_chain(node.url)
+        system = PesimSystem.deploy(chain)
+        members = chain.accounts[1:4]
+        # the equilibrium round, with the deviation test on evm_snapshot / evm_revert
+        report = equilibrium_round(system, game, members)
+        assert report.taxes_wei == expected.taxes_wei and sum(report.taxes_wei) == 0
+        assert report.x_hat == expected.x_hat
+        assert report.max_deviation_gain <= report.deviation_tolerance
+        assert [p.deviation_gain for p in report.participants] == pytest.approx(
+            [p.deviation_gain for p in expected.participants], abs=1e-12)
+
+        # a calldata round with a silent member, settled by an outsider from the logs alone
+        messages = [fx.FixedMessage.from_real([0.3, 0.1, 0.7], [1.5, 0.25, -0.5]),
+                    fx.FixedMessage.from_real([0.0, 0.9, 0.2], [2.0, 0.0, 0.125]), None]
+        rid = system.open_round(members, 10**18, design=Design.CALLDATA)
+        system.register_all(rid)
+        for p, m in zip(members, messages, strict=True):
+            if m is not None:
+                system.submit(rid, p, m)
+        assert system.messages_from_logs(rid) == messages
+        chain.advance_time(system.round_info(rid).message_deadline - chain.timestamp())
+        result = system.settle(rid, sender=chain.accounts[5])
+        predicted = fx.settle(messages, fx.DEFAULT_WEI_PER_UNIT, 10**18)
+        assert result.taxes == predicted.taxes and result.credits == predicted.credits
+        assert result.defaults == [2]
+
+        # pull payments on a real node
+        before = chain.w3.eth.get_balance(members[0])
+        owed = system.withdrawable(members[0])
+        r = system.withdraw(members[0])
+        fee = r["gasUsed"] * r["effectiveGasPrice"]
+        assert chain.w3.eth.get_balance(members[0]) == before + owed - fee
+
+        # the CLI command against the node
+        out = CliRunner().invoke(onchain, ["--risk", GAME[0], "--costs", GAME[1],
+                                           "--rpc-url", node.url, "--json"])
+        assert out.exit_code == 0, out.output
+        data = json.loads(out.output)
+        assert {"participants", "x_hat", "taxes_wei", "model_taxes", "sum_taxes_wei",
+                "max_deviation_gain"} <= set(data)
+        assert data["taxes_wei"] == expected.taxes_wei and data["sum_taxes_wei"] == 0
+        assert data["chain"] == "rpc"
