@@ -201,6 +201,7 @@ def pause():
     """
     @notice Stop new rounds and registrations. Messages, settlement,
             cancellation and withdrawals go on.
+    @dev Only PAUSER_ROLE.
     """
     access_control._check_role(PAUSER_ROLE, msg.sender)
     pausable._pause()
@@ -210,6 +211,7 @@ def pause():
 def unpause():
     """
     @notice Resume opening rounds and registering.
+    @dev Only PAUSER_ROLE.
     """
     access_control._check_role(PAUSER_ROLE, msg.sender)
     pausable._unpause()
@@ -435,9 +437,12 @@ def withdraw() -> uint256:
 @view
 def round_info(round_id: uint256) -> (uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256):
     """
-    @notice A round's state: N, design, status (0 none, 1 open, 2 settled,
-            3 cancelled), collateral in wei, wei per unit, registration
-            deadline, message deadline, registered bitmap, submitted bitmap.
+    @notice A round's state.
+    @param round_id The round.
+    @return (uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256)
+            N, design, status (0 none, 1 open, 2 settled, 3 cancelled),
+            collateral in wei, wei per unit, registration deadline, message
+            deadline, registered bitmap, submitted bitmap.
     """
     head: uint256 = self._head[round_id]
     terms: uint256 = self._terms[round_id]
@@ -459,6 +464,8 @@ def round_info(round_id: uint256) -> (uint256, uint256, uint256, uint256, uint25
 def participants(round_id: uint256) -> DynArray[address, MAX_N]:
     """
     @notice The participants of a round, in cyclic order.
+    @param round_id The round.
+    @return DynArray[address, MAX_N] The participants (empty for an unknown round).
     """
     return self._roster[round_id]
 
@@ -468,6 +475,9 @@ def participants(round_id: uint256) -> DynArray[address, MAX_N]:
 def index_of(round_id: uint256, account: address) -> uint256:
     """
     @notice A participant's index in its round; reverts for anyone else.
+    @param round_id The round.
+    @param account The account.
+    @return uint256 Its index, 0..N-1.
     """
     return self._index_of(round_id, account)
 
@@ -477,6 +487,9 @@ def index_of(round_id: uint256, account: address) -> uint256:
 def digest_of(round_id: uint256, index: uint256) -> bytes32:
     """
     @notice keccak256(abi_encode(pi, x)) of a participant's message (zero if none).
+    @param round_id The round.
+    @param index The participant's index.
+    @return bytes32 The message hash.
     """
     return self._digest[round_id][index]
 
@@ -486,6 +499,9 @@ def digest_of(round_id: uint256, index: uint256) -> bytes32:
 def stored_message(round_id: uint256, index: uint256) -> (DynArray[int256, MAX_N], DynArray[int256, MAX_N]):
     """
     @notice The message a participant stored in a DESIGN_STORAGE round.
+    @param round_id The round.
+    @param index The participant's index.
+    @return (DynArray[int256, MAX_N], DynArray[int256, MAX_N]) Its pi and x, fixed point.
     """
     head: uint256 = self._head[round_id]
     assert (head >> 8) & MASK8 == DESIGN_STORAGE, "pesim_settlement: wrong design"

@@ -162,7 +162,7 @@ class PesimSystem:
     chain: Chain
     contract: Handle
     governance: str
-    _gas_n: int = field(default=0, repr=False)
+    _gas_shape: tuple[int, int] = field(default=(0, -1), repr=False)
 
     # ------------------------------------------------------------ set-up
 
@@ -192,12 +192,12 @@ class PesimSystem:
         """Call any view of the contract."""
         return self.contract.call(fn, *args)
 
-    def _size(self, n: int) -> None:
-        """Drop cached gas limits that were estimated for another N."""
-        if n != self._gas_n:
+    def _size(self, n: int, design: Design) -> None:
+        """Drop cached gas limits that were estimated for another N or another design."""
+        if (n, int(design)) != self._gas_shape:
             for fn in _SIZE_DEPENDENT:
                 self.contract.gas_limits.pop(fn, None)
-            self._gas_n = n
+            self._gas_shape = (n, int(design))
 
     # ------------------------------------------------------------ rounds
 
@@ -211,7 +211,7 @@ class PesimSystem:
         message_period: int = MESSAGE_PERIOD_S,
     ) -> int:
         """Open a round among ``participants`` (in PESIM's cyclic order); return its id."""
-        self._size(len(participants))
+        self._size(len(participants), design)
         receipt = self.tx(
             "open_round", list(participants), collateral_wei, wei_per_unit, registration_period,
             message_period, int(design), sender=self.governance,
@@ -222,7 +222,7 @@ class PesimSystem:
     def register(self, round_id: int, participant: str) -> dict[str, Any]:
         """Post ``participant``'s collateral (read from the round)."""
         info = self.round_info(round_id)
-        self._size(info.n)
+        self._size(info.n, info.design)
         return self.tx("register", round_id, sender=participant, value=info.collateral_wei)
 
     def register_all(self, round_id: int) -> None:
@@ -232,7 +232,8 @@ class PesimSystem:
 
     def submit(self, round_id: int, participant: str, message: fx.FixedMessage) -> dict[str, Any]:
         """Send ``participant``'s fixed-point message."""
-        self._size(len(message.pi))
+        info = self.round_info(round_id)
+        self._size(info.n, info.design)
         return self.tx("submit", round_id, list(message.pi), list(message.x), sender=participant)
 
     def settle(
@@ -248,7 +249,7 @@ class PesimSystem:
         events published (what an independent settler would do).
         """
         info = self.round_info(round_id)
-        self._size(info.n)
+        self._size(info.n, info.design)
         who = sender or self.governance
         for fn in ("settle", "settle_with_messages"):
             self.contract.gas_limits.setdefault(fn, settle_gas_cap(info.n))
