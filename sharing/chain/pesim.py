@@ -37,6 +37,7 @@ from sharing.models.ids_game import IDSGame, as_rng, social_optimum
 from sharing.models.pesim import (
     MessageProfile,
     best_response_value,
+    deviation_bound,
     equilibrium_messages,
     lindahl_prices,
     prices_from_messages,
@@ -552,9 +553,13 @@ def deviation_candidates(
     * ``free-ride``: keep ``pi_i``, propose ``x_i`` so that user ``i``'s own
       investment ``x_hat_i`` drops to zero;
     * ``numeric`` (N <= 8): L-BFGS-B on the model's utility (eq. (1)) over
-      ``(pi_i, x_i)``, ``pi_i >= 0``, ``x_hat >= 0`` (in a box ten times the
-      profile's scale), from the current
-      message, the analytic one and ``n_starts`` random perturbations.
+      ``(pi_i, x_i)``, ``pi_i >= 0``, from the current message, the analytic
+      one and ``n_starts`` random perturbations.
+
+    Outcomes stay in the model's search box ``0 <= x_hat <= B``
+    (:func:`sharing.models.pesim.deviation_bound`) and prices below ten
+    times the largest proposed price (at N = 2 the gain is unbounded: see
+    the model's notes).
 
     Candidates equal to the current message in fixed point are dropped:
     they are not deviations.
@@ -565,19 +570,16 @@ def deviation_candidates(
     others = msgs.x.sum(axis=0) - msgs.x[i]
     current = fx.FixedMessage.from_real(msgs.pi[i].tolist(), msgs.x[i].tolist())
     raw: list[tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = []
+    box = deviation_bound(game, msgs.outcome())
     if n >= 3:
-        _, y = best_response_value(game, i, prices_from_messages(msgs.pi)[i])
-        if y is not None:
-            raw.append(("analytic", np.zeros(n), n * y - others))
+        _, y = best_response_value(game, i, prices_from_messages(msgs.pi)[i], bound=box)
+        raw.append(("analytic", np.zeros(n), n * y - others))
     free = msgs.x[i].copy()
     free[i] = -others[i]
     raw.append(("free-ride", msgs.pi[i].copy(), free))
     if n <= 8:
-        # Keep the search where the model lives (x_hat >= 0) and within a box ten
-        # times the profile's scale (N = 2 is unbounded: see the model's notes).
         cap = 10.0 * (1.0 + float(np.max(msgs.pi)))
-        top = 10.0 * n * (1.0 + float(np.max(np.abs(msgs.x))))
-        bounds = [(0.0, cap)] * n + [(-float(s), top - float(s)) for s in others]
+        bounds = [(0.0, cap)] * n + [(-float(s), n * box - float(s)) for s in others]
 
         def cost(v: npt.NDArray[np.float64]) -> float:
             pi = msgs.pi.copy()
