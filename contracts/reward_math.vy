@@ -58,6 +58,7 @@ def _median(values: DynArray[uint256, MAX_VOTES]) -> uint256:
             break
         key: uint256 = s[i]
         j: uint256 = i
+        # natrix: NTX8 accepted - `_k` only bounds the loop (Vyper needs a loop variable); `j` moves.
         for _k: uint256 in range(MAX_VOTES):
             if j == 0 or s[j - 1] <= key:
                 break
