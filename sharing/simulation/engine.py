@@ -28,6 +28,7 @@ from sharing.chain.connect import Chain
 from sharing.errors import AccessDenied, ChainError
 from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
+from sharing.simulation.faults import node_guard
 from sharing.simulation.regimes import NEUTRAL_PRICE, UNIT_WEI, Regime, TierParams
 from sharing.standards.synthetic import generate_indicator
 
@@ -86,6 +87,8 @@ class Alliance:
     ally: str | None = None
     pool: PoolStore | None = None
     seconds: float = 0.0
+    #: What the round in progress is doing (named if the node dies: ``faults.NodeLost``).
+    phase: str = "idle"
     _round: int = field(default=0, repr=False)
 
     @classmethod
@@ -141,9 +144,16 @@ class Alliance:
     def configure(self, regime: Regime) -> None:
         """Apply ``regime`` on chain: schedule, neutral price index, pool rule, E = 1."""
         s = self.system
-        s.set_reward_schedule(regime.schedule(self.unit_wei))
-        s.set_price_rule(NEUTRAL_PRICE)
-        s.set_access_rule(1, regime.pool_open)
+        self.phase = f"configure {regime.name}"
+        with node_guard(self.chain, self._where, s.address):
+            s.set_reward_schedule(regime.schedule(self.unit_wei))
+            s.set_price_rule(NEUTRAL_PRICE)
+            s.set_access_rule(1, regime.pool_open)
+        self.phase = "idle"
+
+    def _where(self) -> tuple[int, str]:
+        """The round being played (1-based, counting every round of this alliance) and its phase."""
+        return self._round + 1, self.phase
 
     @property
     def knowledge(self) -> FloatArray:
@@ -153,11 +163,24 @@ class Alliance:
     # ------------------------------------------------------------------- round
 
     def play_round(self, shares: BoolArray, seed: int | None = None) -> RoundResult:
-        """Play one round on chain with these sharing decisions; measure payoffs."""
+        """Play one round on chain with these sharing decisions; measure payoffs.
+
+        Raises
+        ------
+        faults.NodeLost
+            If the node stops answering: one line naming the round and phase.
+        """
+        with node_guard(self.chain, self._where, self.system.address):
+            result = self._play_round(shares, seed)
+        self.phase = "idle"
+        return result
+
+    def _play_round(self, shares: BoolArray, seed: int | None) -> RoundResult:
         started = time.perf_counter()
         rng = self.rng if seed is None else np.random.default_rng(seed)
         s, chain = self.system, self.chain
         tx0 = s.alliance.transactions
+        self.phase = "advance"
         self._advance_to_next_epoch()
         subs: list[Submission] = []
         cats: list[tuple[int, int]] = []
@@ -175,6 +198,7 @@ class Alliance:
             cats.append((ind.category, ind.indicator_class))
             junk = 1
         salts = [new_salt() for _ in subs]
+        self.phase = "commit"
         s.alliance.transact_many(
             [
                 ("commit", (_commitment(sub, salt),), sub.submitter)
@@ -182,6 +206,7 @@ class Alliance:
             ]
         )
         chain.mine()
+        self.phase = "reveal"
         s.alliance.transact_many(
             [
                 ("reveal", (sub.content_hash, salt, cat, cls), sub.submitter)
@@ -189,6 +214,7 @@ class Alliance:
             ]
         )
         chain.advance_time(REVEAL_WINDOW)
+        self.phase = "vote"
         quorum = int(s.call("quorum"))
         votes = []
         for sub in subs:
@@ -205,6 +231,7 @@ class Alliance:
                 sub
             )
         gov = s.governance
+        self.phase = "finalise"
         receipts = s.alliance.transact_many(
             [("finalise", (sub.content_hash,), gov) for sub in decided]
         )
@@ -213,8 +240,10 @@ class Alliance:
             receipts += s.alliance.transact_many(
                 [("finalise", (sub.content_hash,), gov) for sub in undecided]
             )
+        self.phase = "measure"
         result = self._measure(shares, subs, receipts, junk)
         if self.pool is not None:
+            self.phase = "pool reads"
             self._read_pool(result, subs, bundles)
         result.transactions = s.alliance.transactions - tx0
         self.seconds += time.perf_counter() - started
