@@ -189,11 +189,3 @@ def submit(
 
 COMMANDS: list[click.Command] = [indicator]
 
-
-if __name__ == "__main__":  # pragma: no cover - until registered in sharing.cli
-    from sharing.cli import cli, main
-
-    for _command in COMMANDS:
-        if _command.name not in cli.commands:
-            cli.add_command(_command)
-    main()
