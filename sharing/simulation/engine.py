@@ -25,7 +25,15 @@ import numpy.typing as npt
 from sharing.bots.panel import PanelBot, Submission, ballots
 from sharing.chain.ais import AisSystem, Status, new_salt
 from sharing.chain.connect import Chain
-from sharing.errors import AccessDenied, ChainError
+from sharing.chain.pesim import (
+    PesimSystem,
+    fixed_equilibrium_messages,
+    recommended_collateral,
+)
+from sharing.errors import AccessDenied, ChainError, InputError
+from sharing.models.ids_game import IDSGame, parse_instance, social_optimum
+from sharing.models.pesim import equilibrium_messages, lindahl_prices
+from sharing.pesim_fixed import FixedMessage
 from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
 from sharing.simulation.faults import node_guard
@@ -66,6 +74,7 @@ class RoundResult:
     transactions: int = 0
     pool_reads: int = 0
     pool_mismatches: int = 0
+    pesim_tax_wei: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -89,6 +98,8 @@ class Alliance:
     seconds: float = 0.0
     #: What the round in progress is doing (named if the node dies: ``faults.NodeLost``).
     phase: str = "idle"
+    #: The PESIM security-investment rounds of regime 5, if configured.
+    pesim: PesimRounds | None = None
     _round: int = field(default=0, repr=False)
 
     @classmethod
@@ -149,6 +160,7 @@ class Alliance:
             s.set_reward_schedule(regime.schedule(self.unit_wei))
             s.set_price_rule(NEUTRAL_PRICE)
             s.set_access_rule(1, regime.pool_open)
+            self.pesim = PesimRounds.deploy(self) if regime.pesim else None
         self.phase = "idle"
 
     def _where(self) -> tuple[int, str]:
@@ -245,7 +257,11 @@ class Alliance:
         if self.pool is not None:
             self.phase = "pool reads"
             self._read_pool(result, subs, bundles)
-        result.transactions = s.alliance.transactions - tx0
+        extra_tx = 0
+        if self.pesim is not None:
+            self.phase = "pesim settlement"
+            extra_tx = self.pesim.settle_round(result)
+        result.transactions = s.alliance.transactions - tx0 + extra_tx
         self.seconds += time.perf_counter() - started
         self._round += 1
         return result
@@ -339,6 +355,72 @@ class Alliance:
         genesis = int(self.system.call("GENESIS_TIME"))
         next_epoch_start = genesis + ((now - genesis) // EPOCH + 1) * EPOCH
         self.chain.advance_time(next_epoch_start - now + 1)
+
+
+@dataclass
+class PesimRounds:
+    """Regime 5: each round the firms also settle PESIM taxes on their security investments.
+
+    The firms are split into groups of 3 to 32 (PESIM needs N >= 3; the
+    contract takes at most 32); each group is one interdependent-security
+    game with total-effort risk and its tiers' unit costs (SPEC 5.2), and
+    settles a round with the model's equilibrium messages. A firm's payoff
+    gains its measured utility in the mechanism, ``-g_i(x_hat) - tax_i``,
+    with ``x_hat`` and the tax read from the settlement's events.
+    """
+
+    alliance: Alliance
+    system: PesimSystem
+    groups: list[list[int]]
+    games: list[IDSGame]
+    messages: list[list[FixedMessage]]
+    collateral: list[int]
+    model_utility: FloatArray
+
+    @classmethod
+    def deploy(cls, alliance: Alliance) -> PesimRounds:
+        """Deploy the settlement contract and precompute each group's equilibrium."""
+        n = len(alliance.firms)
+        if n < 3:
+            raise InputError("the PESIM regime needs at least 3 firms (PESIM needs N >= 3)")
+        k = -(-n // 32)
+        sizes = [n // k + (1 if g < n % k else 0) for g in range(k)]
+        groups, start = [], 0
+        for size in sizes:
+            groups.append(list(range(start, start + size)))
+            start += size
+        system = PesimSystem.deploy(alliance.chain, governance=alliance.system.governance)
+        games, messages, collateral = [], [], []
+        model_utility = np.zeros(n)
+        cost = alliance.params.security_cost
+        for group in groups:
+            game = parse_instance("total-effort", [cost[alliance.firms[i].tier] for i in group])
+            opt = social_optimum(game)
+            lp = lindahl_prices(game, opt)
+            msgs = equilibrium_messages(lp)
+            taxes = lp.equilibrium_taxes()
+            for j, i in enumerate(group):
+                model_utility[i] = -game.user_cost(j, opt.x) - float(taxes[j])
+            games.append(game)
+            messages.append(fixed_equilibrium_messages(msgs))
+            collateral.append(recommended_collateral(game, alliance.unit_wei))
+        return cls(alliance, system, groups, games, messages, collateral, model_utility)
+
+    def settle_round(self, result: RoundResult) -> int:
+        """Settle one PESIM round per group; add each firm's utility to its payoff."""
+        a = self.alliance
+        tx0 = self.system.contract.transactions
+        for group, game, msgs, collateral in zip(
+            self.groups, self.games, self.messages, self.collateral, strict=True
+        ):
+            accounts = [a.firms[i].address for i in group]
+            out = self.system.run_round(accounts, msgs, collateral, wei_per_unit=a.unit_wei)
+            x_hat = np.array([float(v) for v in out.x_hat])
+            for j, i in enumerate(group):
+                utility = -game.user_cost(j, x_hat) - out.transfers[j] / a.unit_wei
+                result.payoff[i] += utility
+                result.pesim_tax_wei[i] = out.transfers[j]
+        return self.system.contract.transactions - tx0
 
 
 def _commitment(sub: Submission, salt: bytes) -> bytes:

@@ -33,7 +33,7 @@ NEUTRAL_PRICE = PriceRule(
     base_bps=10_000, min_bps=10_000, max_bps=10_000, decay_bps=10_000, recovery_bps=0
 )
 
-REGIME_NAMES = ("open", "gated", "flat", "tiered")
+REGIME_NAMES = ("open", "gated", "flat", "tiered", "tiered-pesim")
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,16 @@ class TierParams:
     knowledge: tuple[float, float, float] = (3.0, 2.0, 1.0)
     risk: tuple[float, float, float] = (0.5, 0.4, 0.3)
     beta: float = 1.0
+    #: Unit cost of security investment per tier, for the PESIM regime (SPEC 5.2).
+    security_cost: tuple[float, float, float] = (0.2, 0.3, 0.5)
 
     def __post_init__(self) -> None:
         if len(self.knowledge) != 3 or len(self.risk) != 3:
             raise InputError("tier parameters need three values (critical, core, small)")
         if min(self.knowledge) < 0 or min(self.risk) < 0 or self.beta < 0:
             raise InputError("knowledge, risk and beta must be non-negative")
+        if len(self.security_cost) != 3 or min(self.security_cost) <= 0:
+            raise InputError("security costs need three positive values (critical, core, small)")
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,16 @@ class Regime:
         Reward per tier (critical, core, small) in payoff units.
     description : str
         One line for tables.
+    pesim : bool
+        Whether the firms also settle PESIM security-investment taxes each
+        round (regime 5).
     """
 
     name: str
     pool_open: bool
     reward: tuple[float, float, float]
     description: str
+    pesim: bool = False
 
     def schedule(self, unit_wei: int = UNIT_WEI) -> RewardSchedule:
         """The on-chain reward tables of this regime (neutral multipliers)."""
@@ -97,11 +105,15 @@ def build_regimes(params: TierParams) -> dict[str, Regime]:
     k, r = list(params.knowledge), list(params.risk)
     tiered = design_per_tier(k, r, list(TIERS), pool=OPEN, beta=params.beta)
     flat = design_uniform(k, r, pool=OPEN, beta=params.beta)
-    tier_reward = tuple(float(tiered.recommended_levels[t]) for t in TIERS)
+    levels = [float(tiered.recommended_levels[t]) for t in TIERS]
+    tier_reward = (levels[0], levels[1], levels[2])
     flat_reward = float(flat.recommended[0])
     return {
         "open": Regime("open", True, (0.0, 0.0, 0.0), "no incentive, open pool"),
         "gated": Regime("gated", False, (0.0, 0.0, 0.0), "no incentive, gated pool"),
         "flat": Regime("flat", False, (flat_reward,) * 3, "flat reward, gated pool"),
-        "tiered": Regime("tiered", False, tier_reward, "tiered reward, gated pool"),  # type: ignore[arg-type]
+        "tiered": Regime("tiered", False, tier_reward, "tiered reward, gated pool"),
+        "tiered-pesim": Regime(
+            "tiered-pesim", False, tier_reward, "tiered reward + PESIM taxes, gated pool", True
+        ),
     }
