@@ -49,12 +49,8 @@ def node(tmp_path_factory):
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    from sharing.cli import cli, main
-    from sharing.cli.indicator import COMMANDS
+    from sharing.cli import main
 
-    for command in COMMANDS:
-        if command.name not in cli.commands:
-            cli.add_command(command)
     capsys.readouterr()
     try:
         main(list(args))
@@ -201,7 +197,7 @@ def test_quote_live__deployment_for_another_network__one_line(node, capsys):
 
 
 def test_indicator_module__subprocess_prints_no_traceback(node):
-    out = subprocess.run([sys.executable, "-m", "sharing.cli.indicator", "indicator", "submit", "--bundle",
+    out = subprocess.run([sys.executable, "-m", "sharing", "indicator", "submit", "--bundle",
                           bundle_file(node["tmp"], "m.json", '{"type": "bundle"}'), "--firm",
                           node["chain"].accounts[1], "--rpc-url", node["url"]],
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
