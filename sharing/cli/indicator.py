@@ -98,6 +98,23 @@ def _category(ib: Any, requested: str | None) -> int:
     return code
 
 
+def _wait_for_next_block(chain: Any, block: int, timeout: float = 120.0) -> None:
+    """Return once a block after ``block`` exists (a dev node mines one; others are awaited)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while chain.w3.eth.block_number <= block:
+        chain.mine()  # `evm_mine` on a dev node; a public node ignores it and we wait
+        if chain.w3.eth.block_number > block:
+            return
+        if time.monotonic() > deadline:
+            raise ChainError(
+                f"no block after the commit (block {block}) within {timeout:.0f} s; "
+                "the commitment stays valid for the reveal window"
+            )
+        time.sleep(0.5)
+
+
 @indicator.command("submit")
 @click.option("--bundle", "bundle_path", required=True, help="STIX 2.1 bundle (JSON file).")
 @click.option("--firm", required=True, help="Member account that submits (unlocked on the node).")
@@ -170,8 +187,7 @@ def submit(
     # Send: commit, then reveal in a later block.
     salt = new_salt()
     first = system.tx("commit", commitment_of(ib.content_hash, salt, account), sender=account)
-    while chain.w3.eth.block_number <= first["blockNumber"]:
-        chain.mine()
+    _wait_for_next_block(chain, int(first["blockNumber"]))
     second = system.reveal(account, ib.content_hash, salt, cat, cls)
     after = system.indicator(ib.content_hash)
     result = _describe(ib) | {
