@@ -331,6 +331,7 @@ def submit(round_id: uint256, pi: DynArray[int256, MAX_N], x: DynArray[int256, M
     log MessageSubmitted(round_id=round_id, participant=msg.sender, index=index, digest=digest, pi=pi, x=x)
 
 
+# natrix: NTX1 accepted - the frame holds N messages of N coordinates, bounded by MAX_N = 32; the worst settlement measured is 5.67M gas (docs/pesim_onchain.md, test_pesim_gas.py)
 @external
 def settle(round_id: uint256):
     """
@@ -358,6 +359,7 @@ def settle(round_id: uint256):
     self._settle(round_id, head, pis, xs)
 
 
+# natrix: NTX1 accepted - the frame holds N messages of N coordinates, bounded by MAX_N = 32; the worst settlement measured is 5.67M gas (docs/pesim_onchain.md, test_pesim_gas.py)
 @external
 def settle_with_messages(
     round_id: uint256,
@@ -556,6 +558,7 @@ def _check_message(pi: DynArray[int256, MAX_N], x: DynArray[int256, MAX_N], n: u
         assert x[k] >= -MAX_ABS_X and x[k] <= MAX_ABS_X, "pesim_settlement: investment out of range"
 
 
+# natrix: NTX1 accepted - the frame holds N messages of N coordinates, bounded by MAX_N = 32; the worst settlement measured is 5.67M gas (docs/pesim_onchain.md, test_pesim_gas.py)
 @internal
 def _settle(
     round_id: uint256,
@@ -578,9 +581,10 @@ def _settle(
     roster: DynArray[address, MAX_N] = self._roster[round_id]
     if submitted != (1 << n) - 1:
         dx: DynArray[int256, MAX_N] = pesim_math._default_x(xs, submitted, n)
-        zeros: DynArray[int256, MAX_N] = []
+        # N zeros (the default price): a copy of dx, which has length N, cleared.
+        zeros: DynArray[int256, MAX_N] = dx
         for k: uint256 in range(n, bound=MAX_N):
-            zeros.append(0)
+            zeros[k] = 0
         for i: uint256 in range(n, bound=MAX_N):
             if submitted & (1 << i) == 0:
                 pis[i] = zeros
