@@ -118,6 +118,10 @@ _seat_plus_one: HashMap[address, uint256]
 seat_holder: public(address[MAX_PANEL])
 # @dev Firm a panellist belongs to (it never votes on that firm's indicators).
 panellist_affiliation: public(HashMap[address, address])
+# @dev When the panellist was (last) appointed: it votes only on indicators whose
+#      voting opened later, so the panel of an indicator is fixed when its vote
+#      opens (no re-seating for a second vote, no stacking a pending vote).
+appointed_at: public(HashMap[address, uint256])
 # @dev Number of occupied seats.
 panel_size: public(uint256)
 # @dev Votes on one side needed to decide; always a strict majority of the panel.
@@ -434,6 +438,7 @@ def appoint_panellist(panellist: address, affiliation: address):
     self.seat_holder[seat] = panellist
     self._seat_plus_one[panellist] = seat + 1
     self.panellist_affiliation[panellist] = affiliation
+    self.appointed_at[panellist] = block.timestamp
     self.panel_size = size + 1
     log PanellistAppointed(panellist=panellist, seat=seat, affiliation=affiliation)
     # Keep the quorum a strict majority of the larger panel.
@@ -624,7 +629,8 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
     """
     @notice Cast this panel seat's vote on a pending indicator, once, while
             its voting window is open. A panellist never votes on an
-            indicator of the firm it belongs to.
+            indicator of the firm it belongs to, nor on one whose voting
+            opened before the panellist was appointed.
     @param valid Whether the indicator is genuine and correctly classed.
     @param score_x10 CVSS base score times ten (0..100); ignored if invalid.
     @param scope 0 single organisation, 1 sector-wide, 2 cross-sector; ignored if invalid.
@@ -639,6 +645,7 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
     votes: uint256 = self._ballot[content_hash]
     vote_opens: uint256 = (votes >> 176) & MASK40
     assert block.timestamp >= vote_opens, "ais_alliance: voting not open"
+    assert self.appointed_at[msg.sender] < vote_opens, "ais_alliance: appointed after voting opened"
     assert block.timestamp < vote_opens + ((votes >> 216) & MASK24), "ais_alliance: voting closed"
     seat: uint256 = seat_plus_one - 1
     assert votes & (1 << seat) == 0, "ais_alliance: seat already voted"

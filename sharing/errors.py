@@ -55,6 +55,7 @@ class Revert:
     ACCESS_EPOCHS_OUT_OF_BOUNDS = "ais_alliance: access epochs out of bounds"
     ALREADY_A_MEMBER = "ais_alliance: already a member"
     ALREADY_A_PANELLIST = "ais_alliance: already a panellist"
+    APPOINTED_AFTER_VOTING_OPENED = "ais_alliance: appointed after voting opened"
     CALLER_IS_NOT_A_MEMBER = "ais_alliance: caller is not a member"
     CALLER_IS_NOT_A_PANELLIST = "ais_alliance: caller is not a panellist"
     COMMITMENT_EXISTS = "ais_alliance: commitment exists"

@@ -199,10 +199,17 @@ class Handle:
         return [r for r in receipts if r is not None]
 
     def _explain_failure(self, fn: str, tx: dict[str, Any], receipt: dict[str, Any]) -> None:
-        """Raise the revert reason of a failed transaction, if it reverted."""
+        """Raise the revert reason of a failed transaction, if it reverted.
+
+        The call is replayed at the transaction's own block, not its parent:
+        with one transaction per block the state differs only by the sender's
+        nonce, and ``block.number`` is the one the transaction saw (at the
+        parent, a reveal mined one block after its commit would be misreported
+        as "reveal in the commit block").
+        """
         call_tx = {k: v for k, v in tx.items() if k != "gas"}
         with translate_reverts(fn):
-            self.chain.w3.eth.call(call_tx, block_identifier=receipt["blockNumber"] - 1)  # type: ignore[arg-type]
+            self.chain.w3.eth.call(call_tx, block_identifier=receipt["blockNumber"])  # type: ignore[arg-type]
 
     def events(self, receipt: dict[str, Any], name: str) -> list[dict[str, Any]]:
         """Decoded ``name`` events of a receipt, as plain dicts of their arguments."""

@@ -161,11 +161,9 @@ def test_panel_never_reaches_quorum__expires_unpaid_and_can_come_back(system: Ai
     assert_balanced(system)
 
 
-def test_reseated_panellist__votes_again_only_through_governance(system: AisSystem, actors, life):
-    """Documented limit: "one vote per seat", not per person. Governance that removes a
-    panellist, fills its seat and re-appoints it gives it a second vote on a pending
-    indicator. It needs GOVERNOR_ROLE, which can appoint fresh panellists anyway.
-    """
+def test_reseated_panellist__cannot_vote_twice(system: AisSystem, actors, life):
+    """Re-seating (remove, fill the seat, re-appoint) used to give a second vote; the
+    panel of an indicator is now fixed when its voting opens."""
     life.submit(actors.firm_core, H)
     life.open_voting()
     system.vote(actors.panellist_a, H, False, 0, 0)
@@ -173,7 +171,14 @@ def test_reseated_panellist__votes_again_only_through_governance(system: AisSyst
     system.tx("remove_panellist", actors.panellist_a, sender=gov)
     system.appoint_panellist(actors.spare[0])         # takes the freed seat 0
     system.appoint_panellist(actors.panellist_a)      # a new seat
-    system.vote(actors.panellist_a, H, False, 0, 0)
-    assert system.indicator(H).invalid_votes == 2
-    with reverts(Revert.SEAT_ALREADY_VOTED):          # seat 0 is spent for this indicator
+    with reverts(Revert.APPOINTED_AFTER_VOTING_OPENED):
+        system.vote(actors.panellist_a, H, False, 0, 0)
+    with reverts(Revert.APPOINTED_AFTER_VOTING_OPENED):  # nor can governance stack the vote
         system.vote(actors.spare[0], H, True, 50, 0)
+    assert system.indicator(H).invalid_votes == 1
+    # the panellists appointed later vote on indicators whose voting opens later
+    life.submit(actors.firm_core, b"\x77" * 32)
+    life.open_voting()
+    system.vote(actors.panellist_a, b"\x77" * 32, True, 50, 0)
+    system.vote(actors.spare[0], b"\x77" * 32, True, 50, 0)
+    assert system.indicator(b"\x77" * 32).valid_votes == 2
