@@ -602,7 +602,10 @@ def parse_bundle(data: str | bytes | Mapping[str, Any] | Any, *, validate: bool 
         options = _validator_options()
         import stix2validator
 
-        result = stix2validator.validate_parsed_json(decoded, options)
+        try:
+            result = stix2validator.validate_parsed_json(decoded, options)
+        except stix2validator.ValidationError as exc:  # raised, not reported, for some shapes
+            raise InputError(f"invalid STIX 2.1 bundle: {_one_line(str(exc))}") from None
         if not result.is_valid:
             first = result.errors[0] if result.errors else "rejected by stix2-validator"
             raise InputError(f"invalid STIX 2.1 bundle: {_one_line(str(first))}")

@@ -628,3 +628,11 @@ def test_build_indicator_bundle__single_indicator_type_string() -> None:
 def test_build_indicator_bundle__bad_pattern__raises() -> None:
     with pytest.raises(InputError, match="pattern"):
         build_indicator_bundle("[ipv4-addr:value = ", name="x", category=0)
+
+
+def test_parse_bundle__bundle_without_id__one_line_input_error():
+    from sharing.errors import InputError
+    from sharing.standards.stix import parse_bundle
+
+    with pytest.raises(InputError, match="invalid STIX 2.1 bundle: Input must be an object"):
+        parse_bundle('{"type": "bundle"}')
