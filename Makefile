@@ -58,7 +58,7 @@ audit: $(NATRIX)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/attacks/natrix_gate.py NTX11 $(AUDITED)
 
 # The long state-machine campaign (random sequences for CAMPAIGN_MINUTES); counts go to
-# bench/results.json as campaign.ais.*
+# bench/results.json as campaign.ais.* and campaign.pesim.* (CAMPAIGN_MINUTES for each machine)
 CAMPAIGN_MINUTES ?= 10
 campaign: $(STAMP)
 	$(BIN)/python tests/stateful/campaign.py --minutes $(CAMPAIGN_MINUTES)
