@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pathlib
 import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -16,7 +17,6 @@ from sharing.report.figures_common import Figure
 from sharing.report.models_report import build_models_report
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
-SHARING = ROOT / ".venv" / "bin" / "sharing"
 
 
 def run_json(*args: str) -> dict:
@@ -87,10 +87,8 @@ def test_game_solve__malformed__one_line_error(row, col, message, capsys):
 
 
 def test_game_solve__malformed__subprocess_exit_code_and_single_line():
-    if not SHARING.exists():
-        pytest.skip(f"{SHARING} not installed (run `make install`)")
     proc = subprocess.run(
-        [str(SHARING), "game", "solve", "--row", "1 2; 3", "--col", "1 2; 3 4"],
+        [sys.executable, "-m", "sharing", "game", "solve", "--row", "1 2; 3", "--col", "1 2; 3 4"],
         capture_output=True,
         text=True,
         timeout=120,
