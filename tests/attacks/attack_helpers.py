@@ -68,3 +68,17 @@ def fill_panel(system: AisSystem, actors) -> list[str]:
     seats = [system.call("seat_holder", i) for i in range(16)]
     assert len(set(seats)) == 16 and system.call("quorum") == 9
     return seats
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``sharing ARGS`` in process; return the exit code, stdout and stderr."""
+    from sharing.cli import main
+
+    capsys.readouterr()
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err

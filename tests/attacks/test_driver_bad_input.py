@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from attack_helpers import run_cli
 
 from sharing.chain.ais import AisSystem, Status
 from sharing.chain.anvil import free_port, running_anvil
@@ -46,19 +47,6 @@ def node(tmp_path_factory):
         system.register_member(chain.accounts[1], 1)
         system.register_member(chain.accounts[2], 2)
         yield {"url": n.url, "deployment": dep, "chain": chain, "system": system, "tmp": tmp}
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    from sharing.cli import main
-
-    capsys.readouterr()
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def sent(chain) -> tuple[int, ...]:

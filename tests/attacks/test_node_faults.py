@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from attack_helpers import run_cli
 
 from sharing.chain.ais import AisSystem, Status
 from sharing.chain.anvil import start_anvil
@@ -27,19 +28,6 @@ from sharing.simulation import faults
 
 pytestmark = pytest.mark.anvil
 ACCOUNTS = 14
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    from sharing.cli import main
-
-    capsys.readouterr()
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_node_dies_mid_round__one_line_then_books_hold_after_restart(tmp_path, capsys, monkeypatch):
