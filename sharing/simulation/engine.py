@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sharing.bots.panel import PanelBot, Submission, ballots
-from sharing.chain.ais import AisSystem, Status, new_salt
+from sharing.chain.ais import AisSystem, Status, commitment_of, new_salt
 from sharing.chain.connect import Chain
 from sharing.chain.pesim import (
     PesimSystem,
@@ -229,19 +229,19 @@ class Alliance:
         self.phase = "vote"
         quorum = int(s.call("quorum"))
         votes = []
-        for sub in subs:
-            for bot, v in ballots(self.panel, sub, quorum, rng):
-                votes.append(
-                    ("vote", (sub.content_hash, v.valid, v.score_x10, v.scope), bot.address)
-                )
-        s.alliance.transact_many(votes)
         decided: list[Submission] = []
         undecided: list[Submission] = []
         for sub in subs:
-            st = s.indicator(sub.content_hash)
-            (decided if max(st.valid_votes, st.invalid_votes) >= st.quorum else undecided).append(
-                sub
-            )
+            cast = ballots(self.panel, sub, quorum, rng)
+            votes += [
+                ("vote", (sub.content_hash, v.valid, v.score_x10, v.scope), bot.address)
+                for bot, v in cast
+            ]
+            # ballots() stops once a side has the quorum: decided iff a side got there.
+            valid = sum(v.valid for _, v in cast)
+            side = max(valid, len(cast) - valid)
+            (decided if side >= quorum else undecided).append(sub)
+        s.alliance.transact_many(votes)
         gov = s.governance
         self.phase = "finalise"
         receipts = s.alliance.transact_many(
@@ -276,10 +276,15 @@ class Alliance:
         for r in receipts:
             for ev in s.alliance.events(r, "RewardCredited") + s.alliance.events(r, "RewardOwed"):
                 reward[index[ev["firm"]]] += int(ev["amount"])
+        statuses = {
+            ev["content_hash"]: Status(ev["status"])
+            for r in receipts
+            for ev in s.alliance.events(r, "IndicatorFinalised")
+        }
         verified = np.zeros(n, dtype=bool)
         junk_verified = expired = 0
         for sub in subs:
-            status = s.indicator(sub.content_hash).status
+            status = statuses[sub.content_hash]
             if status == Status.EXPIRED:
                 expired += 1
             if not sub.genuine:
@@ -424,6 +429,4 @@ class PesimRounds:
 
 
 def _commitment(sub: Submission, salt: bytes) -> bytes:
-    from sharing.chain.ais import commitment_of
-
     return commitment_of(sub.content_hash, salt, sub.submitter)
