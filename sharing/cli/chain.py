@@ -49,20 +49,6 @@ def deploy(
     emit(record, as_json, render)
 
 
-def _code(kind: str, value: str) -> int:
-    from sharing.standards import stix
-
-    convert = {"class": stix.class_code, "scope": stix.scope_code, "category": stix.category_code}
-    aliases = {
-        "single": "single_organisation",
-        "single-organisation": "single_organisation",
-        "cross-sector": "cross_sector",
-    }
-    if kind == "scope":
-        value = aliases.get(value.lower(), value)
-    return int(convert[kind](value))
-
-
 def _tier_code(value: str) -> int:
     from sharing.errors import InputError
 
@@ -111,12 +97,13 @@ def quote(
 ) -> None:
     """The reward, in wei, that an indicator with these attributes earns."""
     from sharing.errors import InputError
+    from sharing.standards import stix
     from sharing.standards.cvss import parse_cvss
 
     t = _tier_code(tier)
-    c = _code("class", claimed_class)
-    s = _code("scope", scope)
-    k = _code("category", category)
+    c = stix.class_code(claimed_class)
+    s = stix.scope_code(scope)
+    k = stix.category_code(category)
     score = parse_cvss(vector)
     schedule, rule = q.DEFAULT_SCHEDULE, q.DEFAULT_PRICE_RULE
     result: dict[str, Any] = {"schedule": "default"}

@@ -401,13 +401,15 @@ def class_code(name: str | int) -> int:
 
 
 def scope_code(name: str | int) -> int:
-    """On-chain code of a scope: ``"single-organisation"`` 0, ``"sector"`` 1, ``"cross-sector"`` 2.
+    """On-chain code of a scope: single-organisation (or single) 0, sector 1, cross-sector 2.
 
     Raises
     ------
     InputError
         If the name or code is unknown.
     """
+    if isinstance(name, str) and name.strip().lower() == "single":
+        name = "single-organisation"  # the short name used in tables and quotes
     return _enum_code(Scope, "scope", name)
 
 
