@@ -21,6 +21,7 @@ from eth_utils import keccak
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError, Web3RPCError
+from web3.logs import DISCARD
 
 from sharing.chain.compile import Artifact
 from sharing.chain.connect import Chain
@@ -214,7 +215,7 @@ class Handle:
     def events(self, receipt: dict[str, Any], name: str) -> list[dict[str, Any]]:
         """Decoded ``name`` events of a receipt, as plain dicts of their arguments."""
         event = getattr(self.contract.events, name)()
-        return [dict(log["args"]) for log in event.process_receipt(receipt, errors=_DISCARD)]
+        return [dict(log["args"]) for log in event.process_receipt(receipt, errors=DISCARD)]
 
     def all_events(self, receipt: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         """Every event of this contract in a receipt, in log order."""
@@ -223,18 +224,9 @@ class Handle:
             if abi.get("type") != "event":
                 continue
             ev = getattr(self.contract.events, abi["name"])()
-            for log in ev.process_receipt(receipt, errors=_DISCARD):
+            for log in ev.process_receipt(receipt, errors=DISCARD):
                 found.append((log["logIndex"], abi["name"], dict(log["args"])))
         return [(n, a) for _, n, a in sorted(found, key=lambda t: t[0])]
-
-
-def _discard() -> Any:
-    from web3.logs import DISCARD
-
-    return DISCARD
-
-
-_DISCARD = _discard()
 
 
 def deploy(chain: Chain, artifact: Artifact, *args: Any, sender: str) -> Handle:

@@ -109,9 +109,7 @@ def rebuild(system: AisSystem, from_block: int = 0) -> Ledger:
             by_topic[event.topic] = (abi["name"], event)
     ledger = Ledger()
     for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
-        topic = bytes(log["topics"][0])
-        key = "0x" + topic.hex()
-        found = by_topic.get(key) or by_topic.get(topic.hex())
+        found = by_topic.get("0x" + bytes(log["topics"][0]).hex())
         if found is None:
             continue  # an event of an imported module we do not account for (role changes)
         name, event = found
