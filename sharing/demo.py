@@ -70,6 +70,8 @@ class Demo:
         s.set_windows(REVEAL_WINDOW, VOTE_WINDOW)
         s.fund(POOL_FUNDS)
         self.pool = PoolStore(s, chain_id=chain.chain_id, pool_address=s.address)
+        # The scenario never changes the tables: read them once (13 + 5 calls), not per quote.
+        self.schedule, self.rule = s.schedule(), s.price_rule()
         # TLP:GREEN: the community marking, the one the on-chain access rule gates.
         self.indicators: list[SyntheticIndicator] = generate_indicators(
             8, random_state=seed, tlp="green"
@@ -119,8 +121,8 @@ class Demo:
                 st.severity_x10,
                 st.scope,
                 price,
-                s.schedule(),
-                s.price_rule(),
+                self.schedule,
+                self.rule,
             )
         row = Row(
             label,
