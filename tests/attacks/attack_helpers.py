@@ -10,20 +10,14 @@ commit counter. PESIM attack tests can add their own ``*_books`` helper here.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-import pytest
+from chain_asserts import reverts as reverts  # re-exported for the tests here
 
 from sharing.chain.ais import AisSystem
-from sharing.errors import RevertError
 
 #: Revert reason of ``AttackReentrantClaimer`` when it refuses ether.
 REFUSING_ETHER = "attack: refusing ether"
-
-
-def reverts(reason: str):
-    return pytest.raises(RevertError, match=re.escape(reason))
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,16 @@
 """Governance entry points: happy path with storage and event, each revert, each refused role."""
 
-import re
 
 import pytest
+from chain_asserts import reverts
 
 from sharing.chain.ais import GOVERNOR_ROLE, PAUSER_ROLE, AisSystem
 from sharing.chain.compile import load_artifact
 from sharing.chain.contract import deploy
-from sharing.errors import Revert, RevertError
+from sharing.errors import Revert
 from sharing.quote import DEFAULT_PRICE_RULE, DEFAULT_SCHEDULE, PriceRule, RewardSchedule
 
 ZERO = "0x0000000000000000000000000000000000000000"
-
-
-def reverts(reason: str):
-    return pytest.raises(RevertError, match=re.escape(reason))
 
 
 # ------------------------------------------------------------------ deployment

@@ -1,18 +1,14 @@
 """commit() and reveal(): storage, events, every revert, refused roles, first-committer rule."""
 
-import re
 
 import pytest
+from chain_asserts import reverts
 
 from sharing.chain.ais import AisSystem, Status, commitment_of, new_salt
 from sharing.chain.contract import translate_reverts
-from sharing.errors import Revert, RevertError
+from sharing.errors import Revert
 
 H = b"\xaa" * 32
-
-
-def reverts(reason: str):
-    return pytest.raises(RevertError, match=re.escape(reason))
 
 
 def test_commit__stores_sequence_and_logs(system: AisSystem, actors):

@@ -1,16 +1,12 @@
 """fund(), claim(), owed rewards and settle_debts(): every wei accounted for."""
 
-import re
 
-import pytest
+
+from chain_asserts import reverts
 
 from sharing import quote as q
 from sharing.chain.ais import AisSystem
-from sharing.errors import Revert, RevertError
-
-
-def reverts(reason: str):
-    return pytest.raises(RevertError, match=re.escape(reason))
+from sharing.errors import Revert
 
 
 def books(system: AisSystem) -> tuple[int, int, int, int]:

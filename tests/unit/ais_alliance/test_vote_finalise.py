@@ -1,18 +1,14 @@
 """vote() and finalise(): quorum, medians, reputation, access, price index, refused roles."""
 
-import re
 
 import pytest
+from chain_asserts import reverts
 
 from sharing import quote as q
 from sharing.chain.ais import AisSystem, Status
-from sharing.errors import Revert, RevertError
+from sharing.errors import Revert
 
 H = b"\x42" * 32
-
-
-def reverts(reason: str):
-    return pytest.raises(RevertError, match=re.escape(reason))
 
 
 @pytest.fixture

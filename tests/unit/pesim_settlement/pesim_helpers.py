@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-import pytest
+from chain_asserts import reverts as reverts  # re-exported for the tests here
 
 from sharing import pesim_fixed as fx
 from sharing.chain.pesim import Design, PesimSystem
-from sharing.errors import RevertError
 
 COLLATERAL = 2 * 10**18
 WEI_PER_UNIT = 10**18
@@ -30,10 +28,6 @@ class Roles:
     @property
     def members(self) -> list[str]:
         return [self.member_a, self.member_b, self.member_c]
-
-
-def reverts(reason: str):
-    return pytest.raises(RevertError, match=re.escape(reason))
 
 
 def open_round(pesim: PesimSystem, members: list[str], design: Design = Design.CALLDATA,
