@@ -97,8 +97,6 @@ def simulate(
     from sharing.chain.connect import connect
     from sharing.simulation.regimes import REGIME_NAMES, TierParams
     from sharing.simulation.run import SimulationConfig
-
-    STRATEGY_NAMES = tuple(STRATEGIES)  # noqa: N806
     from sharing.simulation.run import simulate as run
 
     names = REGIME_NAMES if "all" in regimes else tuple(dict.fromkeys(regimes))
@@ -109,7 +107,7 @@ def simulate(
         firms=firms,
         rounds=rounds,
         regimes=names,
-        strategies=STRATEGY_NAMES if "all" in strategies else tuple(dict.fromkeys(strategies)),
+        strategies=tuple(STRATEGIES) if "all" in strategies else tuple(dict.fromkeys(strategies)),
         seed=seed,
         initial_share=initial_share,
         params=params,
