@@ -100,10 +100,8 @@ def _equilibria(row: np.ndarray, col: np.ndarray) -> dict[str, Any]:
     }
 
 
-def empirical_game(
-    alliance: Alliance, regime: Regime, pair: tuple[int, int], seed: int
-) -> dict[str, Any]:
-    """The 2x2 game of the first two firms, each profile on its own snapshot."""
+def empirical_game(alliance: Alliance, regime: Regime, seed: int) -> dict[str, Any]:
+    """The 2x2 game of firms 0 and 1 (the configured pair), each profile on its own snapshot."""
     chain = alliance.chain
     n = len(alliance.firms)
     row = np.zeros((2, 2))
@@ -222,7 +220,7 @@ def simulate(
     for name in cfg.regimes:
         regime = regimes[name]
         alliance.configure(regime)
-        game = empirical_game(alliance, regime, cfg.pair, cfg.seed)
+        game = empirical_game(alliance, regime, cfg.seed)
         progress(1)
         runs = {}
         for rule_name in cfg.strategies:
