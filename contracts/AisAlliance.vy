@@ -88,6 +88,7 @@ STATUS_EXPIRED: constant(uint256) = 4
 
 MASK8: constant(uint256) = 2**8 - 1
 MASK9: constant(uint256) = 2**9 - 1
+MASK16: constant(uint256) = 2**16 - 1
 MASK24: constant(uint256) = 2**24 - 1
 MASK40: constant(uint256) = 2**40 - 1
 MASK64: constant(uint256) = 2**64 - 1
@@ -124,6 +125,8 @@ panellist_affiliation: public(HashMap[address, address])
 appointed_at: public(HashMap[address, uint256])
 # @dev Number of occupied seats.
 panel_size: public(uint256)
+# @dev Bit i set when seat i is occupied (finalise reads only those seats).
+_occupied_seats: uint256
 # @dev Votes on one side needed to decide; always a strict majority of the panel.
 quorum: public(uint256)
 
@@ -436,6 +439,7 @@ def appoint_panellist(panellist: address, affiliation: address):
             seat = i
             break
     self.seat_holder[seat] = panellist
+    self._occupied_seats |= 1 << seat
     self._seat_plus_one[panellist] = seat + 1
     self.panellist_affiliation[panellist] = affiliation
     self.appointed_at[panellist] = block.timestamp
@@ -458,6 +462,7 @@ def remove_panellist(panellist: address):
     seat_plus_one: uint256 = self._seat_plus_one[panellist]
     assert seat_plus_one != 0, "ais_alliance: not a panellist"
     self.seat_holder[seat_plus_one - 1] = empty(address)
+    self._occupied_seats &= ~(1 << (seat_plus_one - 1))
     self._seat_plus_one[panellist] = 0
     self.panellist_affiliation[panellist] = empty(address)
     size: uint256 = self.panel_size - 1
@@ -665,11 +670,34 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
     log VoteCast(content_hash=content_hash, panellist=msg.sender, seat=seat, valid=valid, score_x10=score, scope=scp)
 
 
+@internal
+@view
+def _awaiting_votes(votes: uint256, submitter: address) -> bool:
+    """
+    @dev Whether an occupied seat that may vote on this ballot (appointed
+         before its voting opened, not the submitter's) has not voted yet.
+         At most MAX_PANEL seats; only occupied, silent seats are read.
+    """
+    vote_opens: uint256 = (votes >> 176) & MASK40
+    silent: uint256 = self._occupied_seats & ~votes & MASK16
+    for i: uint256 in range(MAX_PANEL):
+        if silent == 0:
+            break
+        if silent & 1 != 0:
+            holder: address = self.seat_holder[i]
+            if holder != submitter and self.appointed_at[holder] < vote_opens and self.panellist_affiliation[holder] != submitter:
+                return True
+        silent = silent >> 1
+    return False
+
+
 @external
 def finalise(content_hash: bytes32):
     """
-    @notice Decide a pending indicator, once either side has the quorum
-            or the voting window has closed. Anyone may call it.
+    @notice Decide a pending indicator once its voting window has closed,
+            or earlier once a side has the quorum and every seat that may
+            vote on it has voted (so that the first voters - a colluding
+            minority, say - cannot fix the medians). Anyone may call it.
             Verified: severity and scope are the medians of the valid
             votes, the submitter is credited (or owed) the reward, its
             reputation and access rise and the category's price falls.
@@ -687,6 +715,7 @@ def finalise(content_hash: bytes32):
     closed: bool = block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24)
     assert n_valid >= q or n_invalid >= q or closed, "ais_alliance: not decided yet"
     submitter: address = convert(head & MASK160, address)
+    assert closed or not self._awaiting_votes(votes, submitter), "ais_alliance: panel still voting"
 
     status: uint256 = STATUS_EXPIRED
     severity: uint256 = 0
@@ -875,6 +904,26 @@ def indicator(content_hash: bytes32) -> (address, uint256, uint256, uint256, uin
         (outcome >> 8) & MASK8,
         outcome >> 16,
     )
+
+
+@external
+@view
+def can_finalise(content_hash: bytes32) -> bool:
+    """
+    @notice Whether `finalise` would decide the indicator now (pending,
+            and its window closed or a side at quorum with every seat
+            that may vote having voted); pausing is not considered.
+    """
+    head: uint256 = self._head[content_hash]
+    if (head >> 240) & MASK8 != STATUS_PENDING:
+        return False
+    votes: uint256 = self._ballot[content_hash]
+    if block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24):
+        return True
+    q: uint256 = (votes >> 240) & MASK8
+    if (votes >> 16) & MASK8 < q and (votes >> 24) & MASK8 < q:
+        return False
+    return not self._awaiting_votes(votes, convert(head & MASK160, address))
 
 
 @external

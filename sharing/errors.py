@@ -71,6 +71,7 @@ class Revert:
     NOT_A_MEMBER = "ais_alliance: not a member"
     NOT_A_PANELLIST = "ais_alliance: not a panellist"
     NOT_DECIDED_YET = "ais_alliance: not decided yet"
+    PANEL_STILL_VOTING = "ais_alliance: panel still voting"
     NOTHING_TO_CLAIM = "ais_alliance: nothing to claim"
     NOTHING_TO_FUND = "ais_alliance: nothing to fund"
     PANEL_IS_FULL = "ais_alliance: panel is full"

@@ -2,10 +2,11 @@
 
 Four behaviours: honest (the true CVSS score and scope), noisy (the score
 with a Gaussian error), lazy (sometimes absent), and colluding (approves its
-allies' junk with a top score, honest otherwise). Panellists vote in a
-random order and stop once one side has the quorum, as a gas-aware panel
-would; a colluding minority can never reach the quorum alone because the
-contract keeps the quorum a strict majority.
+allies' junk with a top score, honest otherwise). Every panellist present
+votes: the contract decides before the window closes only when a side has
+the quorum and every seat that may vote has voted (so the first voters
+cannot fix the medians), and a colluding minority can never reach the
+quorum alone because the contract keeps the quorum a strict majority.
 """
 
 from __future__ import annotations
@@ -84,21 +85,28 @@ class PanelBot:
 
 
 def ballots(
-    panel: list[PanelBot], sub: Submission, quorum: int, rng: np.random.Generator
+    panel: list[PanelBot], sub: Submission, rng: np.random.Generator
 ) -> list[tuple[PanelBot, Vote]]:
-    """Votes cast on ``sub``: panellists in random order until one side has ``quorum``."""
+    """Votes cast on ``sub``, in random order: every panellist that may vote and is present."""
     cast: list[tuple[PanelBot, Vote]] = []
-    valid = invalid = 0
     for k in rng.permutation(len(panel)):
         bot = panel[int(k)]
         if bot.address == sub.submitter:
             continue
         v = bot.vote(sub, rng)
-        if v is None:
-            continue
-        cast.append((bot, v))
-        valid += v.valid
-        invalid += not v.valid
-        if valid >= quorum or invalid >= quorum:
-            break
+        if v is not None:
+            cast.append((bot, v))
     return cast
+
+
+def decided_early(
+    panel: list[PanelBot], sub: Submission, cast: list[tuple[PanelBot, Vote]], quorum: int
+) -> bool:
+    """Whether the contract finalises ``sub`` before its window closes (``can_finalise``).
+
+    A side has ``quorum`` votes and every panellist that may vote (all but
+    the submitter) has voted; otherwise the indicator waits for the window.
+    """
+    valid = sum(v.valid for _, v in cast)
+    voters = sum(bot.address != sub.submitter for bot in panel)
+    return max(valid, len(cast) - valid) >= quorum and len(cast) == voters

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sharing.bots.panel import PanelBot, Submission, ballots
+from sharing.bots.panel import PanelBot, Submission, ballots, decided_early
 from sharing.chain.ais import AisSystem, Status, commitment_of, new_salt
 from sharing.chain.connect import Chain
 from sharing.chain.pesim import (
@@ -232,15 +232,12 @@ class Alliance:
         decided: list[Submission] = []
         undecided: list[Submission] = []
         for sub in subs:
-            cast = ballots(self.panel, sub, quorum, rng)
+            cast = ballots(self.panel, sub, rng)
             votes += [
                 ("vote", (sub.content_hash, v.valid, v.score_x10, v.scope), bot.address)
                 for bot, v in cast
             ]
-            # ballots() stops once a side has the quorum: decided iff a side got there.
-            valid = sum(v.valid for _, v in cast)
-            side = max(valid, len(cast) - valid)
-            (decided if side >= quorum else undecided).append(sub)
+            (decided if decided_early(self.panel, sub, cast, quorum) else undecided).append(sub)
         s.alliance.transact_many(votes)
         gov = s.governance
         self.phase = "finalise"

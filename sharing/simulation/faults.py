@@ -214,16 +214,14 @@ def check_books(system: AisSystem) -> BookCheck:
 def finish_interrupted(system: AisSystem, sender: str | None = None) -> list[bytes]:
     """Finalise what a dead round left pending, from the chain's own records; return the hashes.
 
-    A pending indicator already decided is finalised now; one still open is
-    finalised once its voting window has closed (the dev node's clock is
-    moved there). Nothing is committed or revealed again.
+    A pending indicator the contract can finalise now (``can_finalise``) is
+    finalised now; any other once its voting window has closed (the dev
+    node's clock is moved there). Nothing is committed or revealed again.
     """
     done = []
     for h in check_books(system).pending:
-        state = system.indicator(h)
-        decided = max(state.valid_votes, state.invalid_votes) >= state.quorum
-        if not decided:
-            wait = state.vote_closes - system.chain.timestamp()
+        if not system.call("can_finalise", h):
+            wait = system.indicator(h).vote_closes - system.chain.timestamp()
             system.chain.advance_time(wait + 1)
         system.finalise(h, sender=sender)
         done.append(h)

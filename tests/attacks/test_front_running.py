@@ -91,6 +91,7 @@ def test_front_runner__every_race_on_a_reveal_fails(system: AisSystem, actors, r
     life.open_voting()
     system.vote(actors.panellist_a, H, True, 88, 1)
     system.vote(actors.panellist_b, H, True, 88, 1)
+    system.vote(actors.panellist_c, H, True, 88, 1)
     system.finalise(H, sender=rogue)
     st = system.indicator(H)
     assert (st.submitter, st.status) == (honest, Status.VERIFIED)
@@ -150,6 +151,7 @@ def test_copying_public_content__duplicate_in_every_decided_state(system: AisSys
     life.open_voting()
     system.vote(actors.panellist_a, rejected, False, 0, 0)
     system.vote(actors.panellist_b, rejected, False, 0, 0)
+    system.vote(actors.panellist_c, rejected, False, 0, 0)
     system.finalise(rejected)
     before = books(system, everyone)
     for content in (verified, rejected):

@@ -194,8 +194,8 @@ def test_price_griefing__junk_never_moves_a_price_floods_stop_at_the_floor(syste
         life.submit(rogue, h, category=cat)
         life.open_voting()
         if i % 2 == 0:
-            system.vote(actors.panellist_a, h, False, 0, 0)
-            system.vote(actors.panellist_b, h, False, 0, 0)
+            for p in (actors.panellist_a, actors.panellist_b, actors.panellist_c):
+                system.vote(p, h, False, 0, 0)
         else:
             life.close_voting()
         system.finalise(h)

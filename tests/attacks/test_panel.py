@@ -100,34 +100,53 @@ def test_colluding_minority_of_full_panel__cannot_pass_junk_nor_block_honest_maj
     assert (after.balance, after.unallocated, after.total_claimable) == (before.balance, before.unallocated, before.total_claimable)
 
 
-def test_colluding_minority__biases_severity_only_by_voting_first(system: AisSystem, actors, life):
-    """Documented limit (SPEC 2.5: anyone may finalise once quorum is reached).
+def test_colluding_minority__cannot_fix_severity_by_voting_first(system: AisSystem, actors, life):
+    """Residual R1, closed: the first quorum of votes does not decide while seats may still vote.
 
-    The severity is the median of the valid votes cast by finalisation. A
-    minority that casts most of the first quorum of valid votes and finalises
-    at once sets the median; if the honest majority has voted, it cannot.
+    7 colluders of 16 seats (quorum 9) vote 10.0 cross-sector, two honest
+    seats vote 4.0 single-organisation: a quorum of valid votes whose median
+    the colluders own. Finalising then is refused (`panel still voting`) and
+    changes nothing; once the honest majority has voted the median is honest.
     """
     seats = fill_panel(system, actors)
     colluders, honest = seats[:7], seats[7:]
     firm = actors.firm_small
     life.submit(firm, H)
     life.open_voting()
-    snap = system.chain.snapshot()
     for p in colluders:
         system.vote(p, H, True, 100, 2)
     for p in honest[:2]:
         system.vote(p, H, True, 40, 0)
-    system.finalise(H)
-    assert system.indicator(H).severity_x10 == 100  # the race won
-    system.chain.revert(snap)
-    for p in honest:
+    st = system.indicator(H)
+    assert st.valid_votes == 9 >= st.quorum
+    price = system.price_index(0)
+    for who in (colluders[0], firm, actors.attacker):
+        with reverts(Revert.PANEL_STILL_VOTING):
+            system.finalise(H, sender=who)
+    assert not system.call("can_finalise", H)
+    assert system.indicator(H).status == Status.PENDING
+    assert (system.call("claimable", firm), system.call("owed", firm), system.price_index(0)) == (0, 0, price)
+    for p in honest[2:]:
         system.vote(p, H, True, 40, 0)
+    system.finalise(H, sender=colluders[0])
+    st = system.indicator(H)
+    assert (st.severity_x10, st.scope) == (40, 0)  # 9 honest of 16 valid votes: the median is honest
+    assert st.reward == q.quote(2, 0, 40, 0)
+
+
+def test_colluding_minority__silent_honest_seats__median_after_window_is_theirs(system: AisSystem, actors, life):
+    """What remains of R1 is turnout: if honest seats stay silent for the whole window, the votes cast decide."""
+    seats = fill_panel(system, actors)
+    colluders, honest = seats[:7], seats[7:]
+    life.submit(actors.firm_small, H)
+    life.open_voting()
     for p in colluders:
         system.vote(p, H, True, 100, 2)
+    for p in honest[:2]:
+        system.vote(p, H, True, 40, 0)
+    life.close_voting()
     system.finalise(H)
-    st = system.indicator(H)
-    assert (st.severity_x10, st.scope) == (40, 0)  # honest majority of the valid votes: honest median
-    assert st.reward == q.quote(2, 0, 40, 0)
+    assert system.indicator(H).severity_x10 == 100
 
 
 def test_panel_never_reaches_quorum__expires_unpaid_and_can_come_back(system: AisSystem, actors, life, everyone):

@@ -37,6 +37,7 @@ def attacker_contract(system: AisSystem, actors, life) -> Handle:
     life.open_voting()
     system.vote(actors.panellist_a, H_ATTACK, True, 98, 2)
     system.vote(actors.panellist_b, H_ATTACK, True, 98, 2)
+    system.vote(actors.panellist_c, H_ATTACK, True, 98, 2)
     system.finalise(H_ATTACK)
     assert system.call("claimable", handle.address) == system.indicator(H_ATTACK).reward > 0
     return handle
@@ -96,6 +97,7 @@ def test_reentrant_finalise__lock_stops_it_and_indicator_stays_decidable(
     life.open_voting()
     system.vote(actors.panellist_a, H_HONEST, True, 70, 1)
     system.vote(actors.panellist_b, H_HONEST, True, 70, 1)
+    system.vote(actors.panellist_c, H_HONEST, True, 70, 1)
     set_mode(attacker_contract, actors, "finalise", H_HONEST)
     attacker_contract.transact("attack_claim", sender=actors.attacker)
     assert attacker_contract.call("reentry_attempts") == 1

@@ -18,6 +18,7 @@ def test_ledger__rebuild_from_events_matches_storage(chain, system, actors, life
     life.open_voting()
     system.vote(actors.panellist_a, b"\x05" * 32, False, 0, 0)
     system.vote(actors.panellist_b, b"\x05" * 32, False, 0, 0)
+    system.vote(actors.panellist_c, b"\x05" * 32, False, 0, 0)
     system.finalise(b"\x05" * 32)
     system.claim(actors.firm_core)
     system.fund(10**18, sender=actors.funder)

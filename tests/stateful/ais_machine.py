@@ -137,6 +137,11 @@ class Ghost:
     paid_rewards: int = 0
     verified: int = 0
 
+    def awaiting(self, ind: Ind) -> bool:
+        """A seat that may vote on ``ind`` has not: before its window closes it is not final."""
+        return any(seat not in ind.seats and p != ind.submitter and self.affiliation.get(p) != ind.submitter
+                   for p, seat in self.seat_of.items())
+
     # ---------------------------------------------------------------- money
 
     def settle(self, count: int) -> int:
@@ -321,7 +326,7 @@ class AisMachine(RuleBasedStateMachine):
             self.chain.advance_time(ind.opens - self.now() + 1)
         for p, (valid, score, scope) in enumerate(ballots):
             self._vote(p, h, valid, score, scope)
-        if max(len(ind.valid), ind.invalid) < ind.quorum:
+        if max(len(ind.valid), ind.invalid) < ind.quorum or self.g.awaiting(ind):
             self.chain.advance_time(VOTE)
         self._finalise(h, who)
 
@@ -374,6 +379,8 @@ class AisMachine(RuleBasedStateMachine):
             expected = Revert.INDICATOR_NOT_PENDING
         elif not (len(ind.valid) >= ind.quorum or ind.invalid >= ind.quorum or now >= ind.closes):
             expected = Revert.NOT_DECIDED_YET
+        elif now < ind.closes and g.awaiting(ind):
+            expected = Revert.PANEL_STILL_VOTING
         sender = ([w.governance, w.outsider, w.funder, *w.firms])[who]
         if self.send(expected, "finalise", h, sender=sender) is None:
             return

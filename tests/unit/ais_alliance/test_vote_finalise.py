@@ -93,6 +93,7 @@ def test_vote__unknown_or_decided__reverts(system: AisSystem, actors, pending):
         system.vote(actors.panellist_a, b"\x01" * 32, True, 50, 0)
     system.vote(actors.panellist_a, pending, True, 50, 0)
     system.vote(actors.panellist_b, pending, True, 50, 0)
+    system.chain.advance_time(3_600)  # window closed: decided without the third seat
     system.finalise(pending)
     with reverts(Revert.INDICATOR_NOT_PENDING):
         system.vote(actors.panellist_c, pending, True, 50, 0)
@@ -102,9 +103,10 @@ def test_finalise__verified_pays_quote_and_updates_everything(system: AisSystem,
     price_before = system.price_index(3)
     system.vote(actors.panellist_a, pending, True, 98, 2)
     system.vote(actors.panellist_b, pending, True, 72, 1)
+    system.vote(actors.panellist_c, pending, True, 80, 0)
     r = system.finalise(pending, sender=actors.attacker)  # anyone may finalise
     st = system.indicator(pending)
-    severity, scope = q.median([98, 72]), q.median([2, 1])
+    severity, scope = q.median([98, 72, 80]), q.median([2, 1, 0])
     expected = q.quote(1, 0, severity, scope, price_before)
     assert (st.status, st.severity_x10, st.scope, st.reward) == (Status.VERIFIED, severity, scope, expected)
     assert system.call("claimable", actors.firm_core) == expected
@@ -129,6 +131,7 @@ def test_finalise__median_resists_one_outlier(system: AisSystem, actors, pending
 def test_finalise__rejected_lowers_reputation_pays_nothing(system: AisSystem, actors, pending):
     system.vote(actors.panellist_a, pending, False, 0, 0)
     system.vote(actors.panellist_b, pending, False, 0, 0)
+    system.vote(actors.panellist_c, pending, False, 0, 0)
     r = system.finalise(pending)
     st = system.indicator(pending)
     assert st.status == Status.REJECTED and st.reward == 0
@@ -165,9 +168,71 @@ def test_finalise__no_quorum_expires_after_window(system: AisSystem, actors, pen
     assert ev["status"] == Status.EXPIRED
 
 
+def test_finalise__quorum_waits_for_the_rest_of_the_panel(system: AisSystem, actors, pending):
+    system.vote(actors.panellist_a, pending, True, 100, 2)
+    system.vote(actors.panellist_b, pending, True, 100, 2)
+    assert not system.call("can_finalise", pending)
+    with reverts(Revert.PANEL_STILL_VOTING):
+        system.finalise(pending)
+    assert system.indicator(pending).status == Status.PENDING
+    system.vote(actors.panellist_c, pending, True, 40, 0)
+    assert system.call("can_finalise", pending)
+    system.finalise(pending)
+    st = system.indicator(pending)
+    assert (st.status, st.severity_x10, st.scope) == (Status.VERIFIED, 100, 2)
+    assert not system.call("can_finalise", pending)
+
+
+def test_finalise__quorum_without_full_turnout_decides_when_window_closes(system: AisSystem, actors, pending):
+    system.vote(actors.panellist_a, pending, True, 90, 2)
+    system.vote(actors.panellist_b, pending, True, 70, 0)
+    closes = system.indicator(pending).vote_closes
+    system.chain.advance_time(closes - 2 - system.chain.timestamp())  # next block: the window's last second
+    with reverts(Revert.PANEL_STILL_VOTING):
+        system.finalise(pending)
+    system.chain.advance_time(1)
+    assert system.call("can_finalise", pending)
+    system.finalise(pending)
+    st = system.indicator(pending)
+    assert (st.status, st.severity_x10, st.scope) == (Status.VERIFIED, q.median([90, 70]), q.median([2, 0]))
+
+
+def test_finalise__full_turnout_of_eligible_seats_decides_early(system: AisSystem, actors, life):
+    affiliated, late = actors.spare[0], actors.spare[1]
+    life.submit(actors.firm_core, H)
+    system.appoint_panellist(affiliated, actors.firm_core)  # panel 4, quorum 3 for later ballots
+    life.open_voting()
+    system.appoint_panellist(late)
+    for p in (actors.panellist_a, actors.panellist_b):
+        system.vote(p, H, True, 60, 1)
+    with reverts(Revert.PANEL_STILL_VOTING):  # panellist_c may still vote
+        system.finalise(H)
+    system.vote(actors.panellist_c, H, True, 60, 1)
+    # The affiliated seat and the late appointee may not vote: nobody left to wait for.
+    system.finalise(H)
+    assert system.indicator(H).status == Status.VERIFIED
+
+
+def test_finalise__removed_panellist_seat_does_not_hold_it_up(system: AisSystem, actors, pending):
+    system.tx("remove_panellist", actors.panellist_c, sender=actors.governance)
+    system.vote(actors.panellist_a, pending, True, 60, 1)
+    system.vote(actors.panellist_b, pending, True, 60, 1)
+    system.finalise(pending)
+    assert system.indicator(pending).status == Status.VERIFIED
+
+
+def test_can_finalise__unknown_and_undecided(system: AisSystem, actors, pending):
+    assert not system.call("can_finalise", b"\x07" * 32)
+    assert not system.call("can_finalise", pending)
+    system.vote(actors.panellist_a, pending, True, 60, 1)
+    system.vote(actors.panellist_b, pending, False, 0, 0)
+    system.vote(actors.panellist_c, pending, False, 0, 0)
+    assert system.call("can_finalise", pending)  # rejected at full turnout
+
+
 def test_finalise__twice__reverts(system: AisSystem, actors, pending):
-    system.vote(actors.panellist_a, pending, True, 80, 1)
-    system.vote(actors.panellist_b, pending, True, 80, 1)
+    for p in (actors.panellist_a, actors.panellist_b, actors.panellist_c):
+        system.vote(p, pending, True, 80, 1)
     system.finalise(pending)
     with reverts(Revert.INDICATOR_NOT_PENDING):
         system.finalise(pending)
@@ -179,8 +244,8 @@ def test_finalise__removed_member_paid_at_lowest_tier(system: AisSystem, actors,
     life.submit(actors.firm_critical, H)
     system.tx("remove_member", actors.firm_critical, sender=actors.governance)
     life.open_voting()
-    system.vote(actors.panellist_a, H, True, 80, 1)
-    system.vote(actors.panellist_b, H, True, 80, 1)
+    for p in (actors.panellist_a, actors.panellist_b, actors.panellist_c):
+        system.vote(p, H, True, 80, 1)
     system.finalise(H)
     assert system.indicator(H).reward == q.quote(2, 0, 80, 1)
     assert system.call("claimable", actors.firm_critical) == q.quote(2, 0, 80, 1)
