@@ -12,7 +12,9 @@ user-called function cost more than the worst cases built here:
 * vote - the 16th valid vote, by seat 15 (the highest ballot entry);
 * finalise - 16 valid votes cast in descending order (the insertion sort's
   worst case), the category's first verified report, and a reward split
-  between a credit and a new debt (every money branch);
+  between a credit and a new debt (every money branch); and an early
+  decision on one vote with 15 silent seats that may not vote (appointed
+  after voting opened), each read to see that nobody is left to wait for;
 * fund - settles AUTO_SETTLE_DEBTS debts of 8 different firms;
 * settle_debts(64) - 64 debts of 64 different firms;
 * claim - a firm's first claim.
@@ -29,11 +31,12 @@ from sharing.chain.connect import embedded_chain
 
 #: Gas caps per user-called function (measured worst case plus about 25 %).
 CAPS = {
-    "commit": 91_000,  # measured 72,762
-    "reveal": 102_000,  # 81,6xx (fresh)
-    "vote": 50_000,  # 39,660
-    "finalise": 480_000,  # 385,121
-    "fund": 390_000,  # 311,380
+    "commit": 91_000,  # measured 72,739
+    "reveal": 102_000,  # 81,967 (fresh)
+    "vote": 50_000,  # 41,846
+    "finalise": 480_000,  # 387,433
+    "finalise_silent_seats": 480_000,  # 265,090
+    "fund": 390_000,  # 311,361
     "settle_debts_64": 2_670_000,  # 2,129,348
     "claim": 44_000,  # 35,194
 }
@@ -99,6 +102,25 @@ def worst() -> dict[str, int]:
     gas["settle_debts_64"] = r["gasUsed"]
     assert len({e["firm"] for e in s.alliance.events(r, "DebtSettled")}) == 64
     gas["claim"] = s.claim(debtors[-2])["gasUsed"]
+
+    # finalise early on one vote: a one-seat panel at reveal (quorum 1), 15 seats filled after
+    # voting opened (silent, may not vote), a 1-wei pool, the category's first report.
+    for p in panel[:1]:
+        s.tx("remove_panellist", p, sender=gov)
+    s.appoint_panellist(panel[0])
+    h = b"\xef" * 32
+    salt = new_salt()
+    s.commit(firms[0], h, salt)
+    chain.mine()
+    s.reveal(firms[0], h, salt, 13, 0)
+    chain.advance_time(3_600)
+    for p in panel[1:]:
+        s.appoint_panellist(p)
+    s.vote(panel[0], h, True, 100, 2)
+    assert s.call("can_finalise", h) and s.call("panel_size") == 16
+    r = s.finalise(h)
+    gas["finalise_silent_seats"] = r["gasUsed"]
+    assert len(s.alliance.events(r, "RewardOwed")) == 1
     return gas
 
 
