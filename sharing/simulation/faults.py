@@ -58,8 +58,8 @@ class NodeLost(ChainError):
         self.alliance = alliance
         super().__init__(
             f"the node stopped answering in round {round_no}, phase '{phase}' ({cause}); "
-            f"nothing more was sent. Restart it from its saved state and check alliance "
-            f"{alliance} with sharing.simulation.faults.check_books"
+            f"nothing more was sent. Restart it from its saved state and run "
+            f"`sharing books --alliance {alliance} --rpc-url URL`"
         )
 
 
@@ -211,16 +211,22 @@ def check_books(system: AisSystem) -> BookCheck:
     return check
 
 
-def finish_interrupted(system: AisSystem, sender: str | None = None) -> list[bytes]:
+def finish_interrupted(
+    system: AisSystem, sender: str | None = None, advance_clock: bool = True
+) -> list[bytes]:
     """Finalise what a dead round left pending, from the chain's own records; return the hashes.
 
     A pending indicator the contract can finalise now (``can_finalise``) is
-    finalised now; any other once its voting window has closed (the dev
-    node's clock is moved there). Nothing is committed or revealed again.
+    finalised now. Any other is finalised once its voting window has closed:
+    with ``advance_clock`` (dev nodes only) the clock is moved there first,
+    otherwise it is left pending for a later call. Nothing is committed or
+    revealed again.
     """
     done = []
     for h in check_books(system).pending:
         if not system.call("can_finalise", h):
+            if not advance_clock:
+                continue
             wait = system.indicator(h).vote_closes - system.chain.timestamp()
             system.chain.advance_time(wait + 1)
         system.finalise(h, sender=sender)

@@ -191,3 +191,36 @@ def test_indicator_module__subprocess_prints_no_traceback(node):
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_books__healthy_alliance_then_bad_input__one_line_nothing_sent(node, capsys):
+    chain, tmp = node["chain"], node["tmp"]
+    dep = str(node["deployment"])
+    base = ["books", "--rpc-url", node["url"]]
+    code, out, err = run_cli(capsys, *base, "--deployment", dep, "--json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["problems"] == [], err
+    assert report["alliance"] == node["system"].address
+    assert report["balance"] == report["total_claimable"] + report["unallocated"]
+    code, out, _ = run_cli(capsys, *base, "--deployment", dep)
+    assert code == 0 and "books hold" in out
+    outsider = chain.accounts[4]
+    record = json.loads(node["deployment"].read_text())
+    record["genesis_hash"] = "ef" * 32
+    other = bundle_file(tmp, "m.json", json.dumps(record))
+    cases = [
+        ("no node", ["--rpc-url", ""], "needs --rpc-url"),
+        ("clock without finish", ["--deployment", dep, "--advance-clock"], "only goes with --finish"),
+        ("alliance and deployment", ["--deployment", dep, "--alliance", node["system"].address], "not both"),
+        ("alliance not an address", ["--alliance", "0x12"], "not an Ethereum address"),
+        ("alliance without code", ["--alliance", outsider], "no contract code"),
+        ("sender not unlocked", ["--deployment", dep, "--finish", "--sender", "0x000000000000000000000000000000000000dEaD"],
+         "not unlocked"),
+        ("file for another network", ["--deployment", other], "another network"),
+    ]
+    for label, extra, needle in cases:
+        before = sent(chain)
+        code, out, err = run_cli(capsys, *base, *extra)
+        assert code != 0 and out == "", label
+        assert err.count("\n") == 1 and err.startswith("error: ") and needle in err, (label, err)
+        assert sent(chain) == before, label

@@ -9,12 +9,14 @@ the node is stopped just as a round starts sending its votes. Then:
 * anvil restarts from its saved state (clock put back after the last block);
 * the ledger rebuilt from events equals storage, the balance is claimable
   plus unallocated, and no indicator was paid twice;
-* resuming from what the chain says (finalising what the dead round left
-  pending) pays each of those indicators once, and the books still hold.
+* ``sharing books`` reports the same and lists what the dead round left
+  pending; ``--finish`` (``--advance-clock`` on a dev node) resumes from what
+  the chain says and pays each of those indicators once; the books still hold.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -69,14 +71,32 @@ def test_node_dies_mid_round__one_line_then_books_hold_after_restart(tmp_path, c
         paid_before = {h: system.indicator(h).reward for h in check.pending}
         assert set(paid_before.values()) == {0}
 
-        # Resume from what the chain says: each pending indicator finalised once, paid once.
-        done = faults.finish_interrupted(system)
-        assert sorted(done) == sorted(check.pending)
+        # The operator's view: `sharing books` says the same, and lists the pending indicators.
+        args = ("books", "--rpc-url", restarted.url, "--alliance", m.group(2), "--json")
+        code, out, err = run_cli(capsys, *args)
+        report = json.loads(out)
+        assert code == 0 and report["ok"] and not report["problems"], err
+        assert sorted(p["content_hash"] for p in report["pending"]) == sorted("0x" + h.hex() for h in check.pending)
+        assert report["balance"] == check.balance and report["finalised"] == []
+        # --finish without moving the clock: only what the contract can decide now.
+        decidable = {p["content_hash"] for p in report["pending"] if p["can_finalise"]}
+        code, out, err = run_cli(capsys, *args, "--finish")
+        report = json.loads(out)
+        assert code == 0 and set(report["finalised"]) == decidable, err
+        # Resume from what the chain says (dev node: move the clock past the windows):
+        # each pending indicator finalised once, paid once.
+        code, out, err = run_cli(capsys, *args, "--finish", "--advance-clock")
+        report = json.loads(out)
+        assert code == 0 and report["ok"] and report["pending"] == [], err
+        done = decidable | set(report["finalised"])
+        assert sorted(done) == sorted("0x" + h.hex() for h in check.pending)
         after = faults.check_books(system)
         assert after.ok and not after.pending, after.problems
-        for h in done:
+        for h in check.pending:
             assert system.indicator(h).status in (Status.VERIFIED, Status.REJECTED, Status.EXPIRED)
         assert faults.finish_interrupted(system) == []  # nothing left to do, nothing done twice
+        code, out, err = run_cli(capsys, *args, "--finish", "--advance-clock")
+        assert code == 0 and json.loads(out)["finalised"] == []
     finally:
         node.stop()
         if restarted is not None:
