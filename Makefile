@@ -57,8 +57,40 @@ AUDITED := contracts/AisAlliance.vy contracts/reward_math.vy contracts/AttackRee
 audit: $(NATRIX)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/attacks/natrix_gate.py NTX11 $(AUDITED)
 
-# The long state-machine campaign (random sequences for CAMPAIGN_MINUTES); counts go to
-# bench/results.json as campaign.ais.* and campaign.pesim.* (CAMPAIGN_MINUTES for each machine)
-CAMPAIGN_MINUTES ?= 10
-campaign: $(STAMP)
-	$(BIN)/python tests/stateful/campaign.py --minutes $(CAMPAIGN_MINUTES)
+# The long state-machine campaign: random sequences of up to 50 steps for the AIS and PESIM
+# machines. It runs on titanoboa (STACK.md item 7; ~15x eth-tester's sequences per second) from
+# its own venv, because titanoboa pulls mkdocs-material and downgrades `packaging`: it never
+# enters .venv or `make test`. Default budget: CAMPAIGN_SEQUENCES per machine, at most
+# CAMPAIGN_CAP_MINUTES each (about 20 minutes for both here); CAMPAIGN_MINUTES=M runs each machine
+# for M minutes instead. CAMPAIGN_BACKEND=eth-tester runs it on eth-tester from .venv. Counts go
+# to bench/results.json: campaign.boa.{ais,pesim}.* (boa), campaign.{ais,pesim}.* (eth-tester).
+CAMPAIGN_VENV        := .venv-campaign
+CAMPAIGN_STAMP       := $(CAMPAIGN_VENV)/.installed
+CAMPAIGN_PINS        := 'titanoboa==0.2.8' 'vyper==0.4.3' 'hypothesis==6.170.17'
+CAMPAIGN_BACKEND     ?= boa
+CAMPAIGN_SEQUENCES   ?= 2000
+CAMPAIGN_CAP_MINUTES ?= 15
+ifeq ($(origin CAMPAIGN_MINUTES),undefined)
+CAMPAIGN_BUDGET := --sequences $(CAMPAIGN_SEQUENCES) --minutes $(CAMPAIGN_CAP_MINUTES)
+else
+CAMPAIGN_BUDGET := --minutes $(CAMPAIGN_MINUTES)
+endif
+ifeq ($(CAMPAIGN_BACKEND),eth-tester)
+CAMPAIGN_PYTHON := $(BIN)/python
+CAMPAIGN_NEEDS  := $(STAMP)
+else
+CAMPAIGN_PYTHON := $(CAMPAIGN_VENV)/bin/python
+CAMPAIGN_NEEDS  := $(CAMPAIGN_STAMP)
+endif
+
+# The project plus titanoboa, pinned to what works with vyper 0.4.3 (vyper checked after install).
+$(CAMPAIGN_STAMP): pyproject.toml
+	test -x $(CAMPAIGN_VENV)/bin/python || $(PYTHON) -m venv $(CAMPAIGN_VENV)
+	$(CAMPAIGN_VENV)/bin/pip install -q --upgrade pip
+	$(CAMPAIGN_VENV)/bin/pip install -q -e . $(CAMPAIGN_PINS)
+	$(CAMPAIGN_VENV)/bin/python -c "from importlib.metadata import version as v; \
+		assert v('vyper') == '0.4.3', 'vyper ' + v('vyper'); print('titanoboa', v('titanoboa'), 'vyper', v('vyper'))"
+	touch $@
+
+campaign: $(CAMPAIGN_NEEDS)
+	$(CAMPAIGN_PYTHON) tests/stateful/campaign.py --backend $(CAMPAIGN_BACKEND) $(CAMPAIGN_BUDGET)

@@ -30,13 +30,14 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import backends
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from sharing import quote as q
 from sharing.chain.ais import AisSystem, Status, commitment_of
-from sharing.chain.connect import Chain, embedded_chain
+from sharing.chain.connect import Chain
 from sharing.chain.ledger import rebuild
 from sharing.errors import Revert, RevertError
 
@@ -74,13 +75,13 @@ _WORLD: World | None = None
 
 
 def world() -> World:
-    """Build the world once per process."""
+    """Build the world once per process (on eth-tester, or titanoboa for the campaign: ``backends``)."""
     global _WORLD
     if _WORLD is None:
-        chain = embedded_chain(num_accounts=12)
+        chain = backends.new_chain(num_accounts=12)
         a = chain.accounts
         gov, firms, panel, outsider, funder = a[0], a[1:4], a[4:7], a[7], a[8]
-        s = AisSystem.deploy(chain, governance=gov, epoch_length=EPOCH)
+        s = backends.deploy_ais(chain, governance=gov, epoch_length=EPOCH)
         for tier, f in enumerate(firms):
             s.register_member(f, tier)
         s.appoint_panellist(panel[0])

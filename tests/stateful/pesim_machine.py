@@ -41,12 +41,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import backends
 from hypothesis import event
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from sharing import pesim_fixed as fx
-from sharing.chain.connect import Chain, embedded_chain
+from sharing.chain.connect import Chain
 from sharing.chain.pesim import Design, OnChainSettlement, PesimSystem, RoundStatus
 from sharing.errors import RevertError
 from sharing.models.pesim import taxes_exact
@@ -76,12 +77,12 @@ _WORLD: World | None = None
 
 
 def world() -> World:
-    """Build the world once per process."""
+    """Build the world once per process (on eth-tester, or titanoboa for the campaign: ``backends``)."""
     global _WORLD
     if _WORLD is None:
-        chain = embedded_chain(num_accounts=9)
+        chain = backends.new_chain(num_accounts=9)
         a = chain.accounts
-        system = PesimSystem.deploy(chain, governance=a[0])
+        system = backends.deploy_pesim(chain, governance=a[0])
         _WORLD = World(chain, system, a[0], list(a[1:7]), a[7])
     return _WORLD
 
