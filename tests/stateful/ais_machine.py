@@ -42,6 +42,7 @@ from sharing.chain.ledger import rebuild
 from sharing.errors import Revert, RevertError
 
 REVEAL, VOTE, EPOCH = 600, 3_600, 86_400
+ZERO = "0x" + "00" * 20
 CONTENTS = [bytes([0xC0 + i]) * 32 for i in range(5)]
 SCHEDULES = [
     q.DEFAULT_SCHEDULE,
@@ -52,7 +53,14 @@ SCHEDULES = [
 PRICE_RULES = [q.DEFAULT_PRICE_RULE, q.PriceRule(10_000, 1_000, 30_000, 5_000, 10_000)]
 FUNDS = [1, 10**15, 10**18, 5 * 10**18, 40 * 10**18]
 STEPS = [1, 300, REVEAL + 50, VOTE + 50, EPOCH]
+Ballot = tuple[bool, int, int]  # valid, score x10, scope
+#: One entry per seat, in seat order; None: that seat stays silent.
+BALLOTS = st.lists(st.one_of(st.none(), st.tuples(st.booleans(), st.integers(0, 100), st.integers(0, 2))),
+                   min_size=5, max_size=5)
 
+#: Refusals the campaign counts (the R1 and R4 rules): revert reason -> STATS key.
+REFUSALS = {Revert.PANEL_STILL_VOTING: "early_finalise_refused",
+            Revert.APPOINTED_AFTER_VOTING_OPENED: "late_votes_refused"}
 #: Counts for the campaign report (process-wide).
 STATS: Counter[str] = Counter()
 
@@ -66,6 +74,7 @@ class World:
     governance: str
     firms: list[str]   # tiers 0, 1, 2
     panel: list[str]   # the last one is affiliated with firms[0]
+    spares: list[str]  # accounts governance may appoint later
     outsider: str
     funder: str
     genesis: int
@@ -88,7 +97,7 @@ def world() -> World:
         s.appoint_panellist(panel[1])
         s.appoint_panellist(panel[2], firms[0])
         s.set_windows(REVEAL, VOTE)
-        _WORLD = World(chain, s, gov, firms, panel, outsider, funder, s.call("GENESIS_TIME"))
+        _WORLD = World(chain, s, gov, firms, panel, a[9:11], outsider, funder, s.call("GENESIS_TIME"))
     return _WORLD
 
 
@@ -117,6 +126,7 @@ class Ghost:
     tiers: dict[str, int]
     seat_of: dict[str, int]
     affiliation: dict[str, str]
+    appointed_at: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     quorum: int = 2
     paused: bool = False
     schedule: q.RewardSchedule = q.DEFAULT_SCHEDULE
@@ -141,7 +151,12 @@ class Ghost:
     def awaiting(self, ind: Ind) -> bool:
         """A seat that may vote on ``ind`` has not: before its window closes it is not final."""
         return any(seat not in ind.seats and p != ind.submitter and self.affiliation.get(p) != ind.submitter
+                   and self.appointed_at[p] < ind.opens
                    for p, seat in self.seat_of.items())
+
+    def voters(self) -> list[str]:
+        """The seated panellists, by seat."""
+        return sorted(self.seat_of, key=self.seat_of.__getitem__)
 
     # ---------------------------------------------------------------- money
 
@@ -219,6 +234,8 @@ class AisMachine(RuleBasedStateMachine):
 
     def send(self, expected: str | None, fn: str, *args: Any, sender: str, value: int = 0) -> dict | None:
         STATS["transactions"] += 1
+        if expected in REFUSALS:
+            STATS[REFUSALS[expected]] += 1
         try:
             receipt = self.s.tx(fn, *args, sender=sender, value=value)
         except RevertError as exc:
@@ -300,23 +317,23 @@ class AisMachine(RuleBasedStateMachine):
             self.chain.mine()
             self.reveal(len(self.g.commits) - 1, category, cls)
 
-    @rule(c=st.integers(0, 9), ballots=st.lists(
-        st.tuples(st.booleans(), st.integers(0, 100), st.integers(0, 2)), min_size=3, max_size=3))
-    def panel_votes(self, c: int, ballots: list[tuple[bool, int, int]]) -> None:
-        """Open the vote if needed, then every seat votes (the honest path in one step)."""
+    @rule(c=st.integers(0, 9), ballots=BALLOTS, then_finalise=st.booleans(), who=st.integers(0, 3))
+    def panel_votes(self, c: int, ballots: list[Ballot | None], then_finalise: bool, who: int) -> None:
+        """Open the vote if needed, then each seat votes or stays silent; maybe finalise at once."""
         h = self.pick(c)
         ind = self.g.inds.get(h)
         if ind is not None and ind.status == Status.PENDING and self.now() < ind.opens:
             self.chain.advance_time(ind.opens - self.now() + 1)
-        for p, (valid, score, scope) in enumerate(ballots):
-            self._vote(p, h, valid, score, scope)
+        for voter, ballot in zip(self.g.voters(), ballots, strict=False):
+            if ballot is not None:
+                self._vote(voter, h, *ballot)
+        if then_finalise:  # early: refused while a seat that may vote is silent (R1)
+            self._finalise(h, who)
 
     @rule(i=st.integers(0, 2), c=st.integers(0, len(CONTENTS) - 1), category=st.integers(0, 13),
-          cls=st.integers(0, 1), ballots=st.lists(
-              st.tuples(st.booleans(), st.integers(0, 100), st.integers(0, 2)), min_size=3, max_size=3),
-          who=st.integers(0, 3))
+          cls=st.integers(0, 1), ballots=BALLOTS, who=st.integers(0, 3))
     def lifecycle(self, i: int, c: int, category: int, cls: int,
-                  ballots: list[tuple[bool, int, int]], who: int) -> None:
+                  ballots: list[Ballot | None], who: int) -> None:
         """A member's indicator from commit to finalisation, the panel voting at random."""
         self.submit(i, c, category, cls)
         h = CONTENTS[c]
@@ -325,20 +342,43 @@ class AisMachine(RuleBasedStateMachine):
             return
         if self.now() < ind.opens:
             self.chain.advance_time(ind.opens - self.now() + 1)
-        for p, (valid, score, scope) in enumerate(ballots):
-            self._vote(p, h, valid, score, scope)
+        for voter, ballot in zip(self.g.voters(), ballots, strict=False):
+            if ballot is not None:
+                self._vote(voter, h, *ballot)
         if max(len(ind.valid), ind.invalid) < ind.quorum or self.g.awaiting(ind):
             self.chain.advance_time(VOTE)
         self._finalise(h, who)
 
-    @rule(p=st.integers(0, 3), c=st.integers(0, 9), valid=st.booleans(),
+    @rule(i=st.integers(0, 2), c=st.integers(0, len(CONTENTS) - 1), ballots=BALLOTS,
+          late=st.integers(0, 6), who=st.integers(0, 3))
+    def early_finalise(self, i: int, c: int, ballots: list[Ballot | None], late: int, who: int) -> None:
+        """R1 and R4 in one step: a fresh indicator; perhaps a panellist seated after its vote
+        opened (refused a vote, never waited for); part of the panel votes; finalise at once
+        (refused while a seat that may vote is silent); then again once the window has closed."""
+        self.submit(i, c, 0, 0)
+        h = CONTENTS[c]
+        ind = self.g.inds.get(h)
+        if ind is None or ind.status != Status.PENDING or ind.submitter != self.firm_of(i):
+            return
+        if self.now() < ind.opens:
+            self.chain.advance_time(ind.opens - self.now() + 1)
+        if late < 5:
+            self.appoint(late, 3)
+        for voter, ballot in zip(self.g.voters(), ballots, strict=False):
+            if ballot is not None:
+                self._vote(voter, h, *ballot)
+        self._finalise(h, who)
+        if ind.status == Status.PENDING:
+            self.chain.advance_time(VOTE)
+            self._finalise(h, who)
+
+    @rule(p=st.integers(0, 5), c=st.integers(0, 9), valid=st.booleans(),
           score=st.integers(0, 100), scope=st.integers(0, 2))
     def vote(self, p: int, c: int, valid: bool, score: int, scope: int) -> None:
-        self._vote(p, self.pick(c), valid, score, scope)
+        self._vote(([*self.w.panel, *self.w.spares, self.w.outsider])[p], self.pick(c), valid, score, scope)
 
-    def _vote(self, p: int, h: bytes, valid: bool, score: int, scope: int) -> None:
-        g, w = self.g, self.w
-        voter = ([*w.panel, w.outsider])[p]
+    def _vote(self, voter: str, h: bytes, valid: bool, score: int, scope: int) -> None:
+        g = self.g
         ind = g.inds.get(h)
         now = self.now()
         expected: str | None = None
@@ -352,6 +392,8 @@ class AisMachine(RuleBasedStateMachine):
             expected = Revert.PANELLIST_VOTES_ON_OWN_FIRM
         elif now < ind.opens:
             expected = Revert.VOTING_NOT_OPEN
+        elif g.appointed_at[voter] >= ind.opens:
+            expected = Revert.APPOINTED_AFTER_VOTING_OPENED
         elif now >= ind.closes:
             expected = Revert.VOTING_CLOSED
         elif g.seat_of[voter] in ind.seats:
@@ -400,6 +442,7 @@ class AisMachine(RuleBasedStateMachine):
             g.allocate(ind.submitter, ind.reward)
             g.paid_rewards += ind.reward
             g.verified += 1
+            STATS["verified"] += 1
             event("finalise: verified" + (" with a debt" if g.debts else ""))
         elif ind.invalid >= ind.quorum:
             ind.status = Status.REJECTED
@@ -444,7 +487,38 @@ class AisMachine(RuleBasedStateMachine):
             g.claimable[firm] = 0
             g.claimed += amount
 
-    @rule(quorum=st.integers(0, 4))
+    @rule(k=st.integers(0, 4), aff=st.integers(0, 3))
+    def appoint(self, k: int, aff: int) -> None:
+        """Governance seats a panellist (independent or a firm's) in the lowest free seat."""
+        g, w = self.g, self.w
+        who = ([*w.panel, *w.spares])[k]
+        firm = w.firms[aff] if aff < 3 else ZERO
+        expected = Revert.ALREADY_A_PANELLIST if who in g.seat_of else None
+        if self.send(expected, "appoint_panellist", who, firm, sender=w.governance) is None:
+            return
+        STATS["appointments"] += 1
+        g.seat_of[who] = min(set(range(16)) - set(g.seat_of.values()))
+        if firm != ZERO:
+            g.affiliation[who] = firm
+        g.appointed_at[who] = self.chain.timestamp()  # the block it was mined in
+        g.quorum = max(g.quorum, len(g.seat_of) // 2 + 1)
+
+    @rule(k=st.integers(0, 4))
+    def remove(self, k: int) -> None:
+        """Governance frees a seat; votes cast stand, the quorum follows a smaller panel."""
+        g, w = self.g, self.w
+        who = ([*w.panel, *w.spares])[k]
+        expected = None if who in g.seat_of else Revert.NOT_A_PANELLIST
+        if self.send(expected, "remove_panellist", who, sender=w.governance) is None:
+            return
+        STATS["removals"] += 1
+        del g.seat_of[who]
+        g.affiliation.pop(who, None)
+        size = len(g.seat_of)
+        if g.quorum > size > 0:
+            g.quorum = size
+
+    @rule(quorum=st.integers(0, 6))
     def set_quorum(self, quorum: int) -> None:
         size = len(self.g.seat_of)
         expected = (Revert.QUORUM_OUT_OF_BOUNDS if not 1 <= quorum <= max(size, 1) else
@@ -498,6 +572,7 @@ class AisMachine(RuleBasedStateMachine):
         g, s, w = self.g, self.s, self.w
         ts = self.chain.timestamp()
         epochs = {g.epoch(ts, w.genesis), g.epoch(ts + 1, w.genesis)}  # a view may run at ts or ts + 1
+        assert (s.call("quorum"), s.call("panel_size")) == (g.quorum, len(g.seat_of))
         for firm in [*w.firms, w.outsider]:
             assert s.call("claimable", firm) == g.claimable[firm]
             assert s.call("owed", firm) == g.owed[firm]

@@ -100,6 +100,9 @@ def run_machine(name: str, module: Any, minutes: float, steps: int, batch: int,
     if name == "pesim":
         for key in ("settled", "cancelled", "shortfalls", "defaults", "malformed"):
             figures[f"{k}.{key}"] = stats[key]
+    if name == "ais":
+        for key in ("verified", "early_finalise_refused", "late_votes_refused", "appointments", "removals"):
+            figures[f"{k}.{key}"] = stats[key]
     return figures
 
 
