@@ -28,6 +28,10 @@ class IndicatorHistory:
     scope: int = 0
     reward: int = 0
     superseded: list[str] = field(default_factory=list)
+    #: Wei credited or owed carrying its hash (its reward, once, if all is well).
+    paid: int = 0
+    #: VERIFIED finalisations of its hash (at most one, if all is well).
+    verified_count: int = 0
 
 
 @dataclass
@@ -65,7 +69,8 @@ class Ledger:
             old = self.indicators.get(a["content_hash"])
             hist = IndicatorHistory(a["firm"], a["category"], a["claimed_class"], Status.PENDING)
             if old is not None:
-                hist.superseded = old.superseded
+                hist.superseded, hist.paid = old.superseded, old.paid
+                hist.verified_count = old.verified_count
             self.indicators[a["content_hash"]] = hist
         elif name == "IndicatorSuperseded":
             self.indicators[a["content_hash"]].superseded.append(a["displaced"])
@@ -77,6 +82,7 @@ class Ledger:
             h = self.indicators[a["content_hash"]]
             h.status = Status(a["status"])
             h.severity_x10, h.scope, h.reward = a["severity_x10"], a["scope"], a["reward"]
+            h.verified_count += h.status == Status.VERIFIED
         elif name == "ReputationChanged":
             self.reputation[a["firm"]] = a["reputation"]
         elif name == "PoolFunded":
@@ -85,8 +91,10 @@ class Ledger:
         elif name == "RewardCredited":
             self.unallocated -= a["amount"]
             self.claimable[a["firm"]] += a["amount"]
+            self.indicators[a["content_hash"]].paid += a["amount"]
         elif name == "RewardOwed":
             self.owed[a["firm"]] += a["amount"]
+            self.indicators[a["content_hash"]].paid += a["amount"]
         elif name == "DebtSettled":
             self.unallocated -= a["amount"]
             self.owed[a["firm"]] -= a["amount"]

@@ -25,7 +25,6 @@ operator after a crash:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -130,29 +129,6 @@ class BookCheck:
         return not self.problems
 
 
-def _reward_events(system: AisSystem) -> tuple[Counter[bytes], Counter[bytes]]:
-    """Per content hash: wei credited or owed by its finalisation, and verified finalisations."""
-    contract = system.alliance.contract
-    topics = {}
-    for name in ("RewardCredited", "RewardOwed", "IndicatorFinalised"):
-        ev = getattr(contract.events, name)()
-        topics[bytes.fromhex(str(ev.topic).removeprefix("0x"))] = (name, ev)
-    paid: Counter[bytes] = Counter()
-    verified: Counter[bytes] = Counter()
-    logs = system.chain.w3.eth.get_logs({"address": contract.address, "fromBlock": 0})
-    for log in logs:
-        found = topics.get(bytes(log["topics"][0]))
-        if found is None:
-            continue
-        name, ev = found
-        args = ev.process_log(log)["args"]
-        if name == "IndicatorFinalised":
-            verified[args["content_hash"]] += args["status"] == Status.VERIFIED
-        else:
-            paid[args["content_hash"]] += args["amount"]
-    return paid, verified
-
-
 def check_books(system: AisSystem) -> BookCheck:
     """Compare the ledger rebuilt from events with storage; find double payments.
 
@@ -194,7 +170,6 @@ def check_books(system: AisSystem) -> BookCheck:
     ):
         if rebuilt != stored:
             problems.append(f"{what}: events {rebuilt}, storage {stored}")
-    paid, verified = _reward_events(system)
     for h, hist in ledger.indicators.items():
         state = system.indicator(h)
         if state.status != hist.status or state.reward != hist.reward:
@@ -202,10 +177,10 @@ def check_books(system: AisSystem) -> BookCheck:
                 f"indicator 0x{h.hex()}: storage {state.status.name} {state.reward}, "
                 f"events {hist.status.name} {hist.reward}"
             )
-        if verified[h] > 1:
-            problems.append(f"indicator 0x{h.hex()} verified {verified[h]} times")
-        if paid[h] != state.reward:
-            problems.append(f"indicator 0x{h.hex()}: reward {state.reward}, paid {paid[h]}")
+        if hist.verified_count > 1:
+            problems.append(f"indicator 0x{h.hex()} verified {hist.verified_count} times")
+        if hist.paid != state.reward:
+            problems.append(f"indicator 0x{h.hex()}: reward {state.reward}, paid {hist.paid}")
         if state.status == Status.PENDING:
             check.pending.append(h)
     return check
