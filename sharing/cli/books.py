@@ -127,7 +127,10 @@ def books(
                 "no account is unlocked on the node to send the finalisations; give --sender"
             )
         finalised = finish_interrupted(
-            system, sender=sender or system.chain.accounts[0], advance_clock=advance_clock
+            system,
+            sender=sender or system.chain.accounts[0],
+            advance_clock=advance_clock,
+            pending=check.pending,
         )
         check = check_books(system)
     pending = []

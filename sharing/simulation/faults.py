@@ -187,10 +187,14 @@ def check_books(system: AisSystem) -> BookCheck:
 
 
 def finish_interrupted(
-    system: AisSystem, sender: str | None = None, advance_clock: bool = True
+    system: AisSystem,
+    sender: str | None = None,
+    advance_clock: bool = True,
+    pending: list[bytes] | None = None,
 ) -> list[bytes]:
     """Finalise what a dead round left pending, from the chain's own records; return the hashes.
 
+    ``pending`` is what :func:`check_books` found (checked now if not given).
     A pending indicator the contract can finalise now (``can_finalise``) is
     finalised now. Any other is finalised once its voting window has closed:
     with ``advance_clock`` (dev nodes only) the clock is moved there first,
@@ -198,7 +202,7 @@ def finish_interrupted(
     revealed again.
     """
     done = []
-    for h in check_books(system).pending:
+    for h in check_books(system).pending if pending is None else pending:
         if not system.call("can_finalise", h):
             if not advance_clock:
                 continue
