@@ -253,6 +253,20 @@ class AisMachine(RuleBasedStateMachine):
             return pending[c % len(pending)]
         return CONTENTS[c % len(CONTENTS)]
 
+    def _open_vote(self, ind: Ind) -> None:
+        """Move the clock to ``ind``'s open voting window if it has not opened yet."""
+        if self.now() < ind.opens:
+            self.chain.advance_time(ind.opens - self.now() + 1)
+
+    def _submitted_and_open(self, i: int, c: int, category: int, cls: int) -> Ind | None:
+        """Submit ``CONTENTS[c]`` as firm ``i`` and open its vote; its ghost, if it is now that firm's pending one."""
+        self.submit(i, c, category, cls)
+        ind = self.g.inds.get(CONTENTS[c])
+        if ind is None or ind.status != Status.PENDING or ind.submitter != self.firm_of(i):
+            return None
+        self._open_vote(ind)
+        return ind
+
     def firm_of(self, i: int) -> str:
         w = self.w
         return ([*w.firms, w.outsider])[i % 4]
@@ -321,8 +335,8 @@ class AisMachine(RuleBasedStateMachine):
         """Open the vote if needed, then each seat votes or stays silent; maybe finalise at once."""
         h = self.pick(c)
         ind = self.g.inds.get(h)
-        if ind is not None and ind.status == Status.PENDING and self.now() < ind.opens:
-            self.chain.advance_time(ind.opens - self.now() + 1)
+        if ind is not None and ind.status == Status.PENDING:
+            self._open_vote(ind)
         for voter, ballot in zip(self.g.voters(), ballots, strict=False):
             if ballot is not None:
                 self._vote(voter, h, *ballot)
@@ -334,13 +348,10 @@ class AisMachine(RuleBasedStateMachine):
     def lifecycle(self, i: int, c: int, category: int, cls: int,
                   ballots: list[Ballot | None], who: int) -> None:
         """A member's indicator from commit to finalisation, the panel voting at random."""
-        self.submit(i, c, category, cls)
         h = CONTENTS[c]
-        ind = self.g.inds.get(h)
-        if ind is None or ind.status != Status.PENDING or ind.submitter != self.firm_of(i):
+        ind = self._submitted_and_open(i, c, category, cls)
+        if ind is None:
             return
-        if self.now() < ind.opens:
-            self.chain.advance_time(ind.opens - self.now() + 1)
         for voter, ballot in zip(self.g.voters(), ballots, strict=False):
             if ballot is not None:
                 self._vote(voter, h, *ballot)
@@ -354,13 +365,10 @@ class AisMachine(RuleBasedStateMachine):
         """R1 and R4 in one step: a fresh indicator; perhaps a panellist seated after its vote
         opened (refused a vote, never waited for); part of the panel votes; finalise at once
         (refused while a seat that may vote is silent); then again once the window has closed."""
-        self.submit(i, c, 0, 0)
         h = CONTENTS[c]
-        ind = self.g.inds.get(h)
-        if ind is None or ind.status != Status.PENDING or ind.submitter != self.firm_of(i):
+        ind = self._submitted_and_open(i, c, 0, 0)
+        if ind is None:
             return
-        if self.now() < ind.opens:
-            self.chain.advance_time(ind.opens - self.now() + 1)
         if late < 5:
             self.appoint(late, 3)
         for voter, ballot in zip(self.g.voters(), ballots, strict=False):
