@@ -17,7 +17,7 @@ Request format
 A request is UTF-8 text, lines separated by a single ``\n``, no trailing
 newline, every line exactly ``<key>: <value>``, in this order::
 
-    sharing-pool-request/1
+    sharing-pool-request/2
     action: get | list | put
     content-hash: 0x<64 lower-case hex>           (get and put only)
     recipients: none | <address>,<address>,...    (put only)
@@ -25,7 +25,8 @@ newline, every line exactly ``<key>: <value>``, in this order::
     chain-id: <decimal, no leading zeros>
     pool: <EIP-55 checksum address of the pool's access contract>
     nonce: 0x<32 lower-case hex (16 random bytes)>
-    expires: <unix time in seconds, decimal>
+    issued: <unix time in seconds, decimal>
+    expires: <unix time in seconds, decimal, not before issued>
 
 ``recipients`` lists EIP-55 addresses sorted by their lower-case form,
 without duplicates or spaces.  The text must be exactly the rendering of
@@ -41,8 +42,14 @@ spelling and one signature.  Each field closes one attack:
   or another ISAC's pool is refused here;
 * ``nonce`` makes each signature single-use (the store remembers spent
   nonces until they expire), and ``expires`` bounds how long a leaked
-  signature is worth anything (the store also refuses expiries further
-  ahead than its ``max_ttl``).
+  signature is worth anything (the store also refuses a request that
+  lives, from ``issued`` to ``expires``, longer than its ``max_ttl``);
+* ``issued`` tells the store when the request could first have been used
+  (it refuses one issued in the future), so a store that cannot have seen
+  it spent - one whose record of spent nonces began later, such as an
+  in-memory store after a restart - refuses it instead of accepting a
+  replay (:mod:`sharing.pool.store`, "Replay").  Version 1 had no such
+  field, hence the version 2 first line.
 
 TLP rules
 ---------
@@ -103,7 +110,7 @@ __all__ = [
 ]
 
 #: First line of every request; bump it if the format changes.
-REQUEST_VERSION: Final = "sharing-pool-request/1"
+REQUEST_VERSION: Final = "sharing-pool-request/2"
 #: Default lifetime of a request made by :func:`make_request`, seconds.
 DEFAULT_TTL: Final = 300
 
@@ -121,7 +128,11 @@ class ChainView(Protocol):
         ...
 
     def submitter_of(self, content_hash: bytes) -> str | None:
-        """Return the checksum address of the firm that revealed it, or ``None``."""
+        """Return the checksum address of the firm holding it now, or ``None``.
+
+        A reveal backed by an older commitment supersedes a pending one of
+        the same content, so the holder can change after a bundle is put.
+        """
         ...
 
     def has_access(self, account: str) -> bool:
@@ -144,6 +155,8 @@ class DenyReason(StrEnum):
     TTL_TOO_LONG = "expiry too far ahead"
     REQUEST_MISMATCH = "request mismatch"
     REPLAYED = "replayed"
+    ISSUED_IN_FUTURE = "issued in the future"
+    NOT_PROVABLY_UNSPENT = "not provably unspent"
     NOT_MEMBER = "not a member"
     NO_ACCESS = "no pool access"
     MARKING_FORBIDS = "marking forbids"
@@ -202,6 +215,10 @@ class PoolRequest:
         EIP-55 address of the pool's access contract.
     nonce : bytes
         16 random bytes, single use.
+    issued : int
+        Unix time (seconds) the request was made; the store refuses it
+        before then, and refuses it if it may have been spent before the
+        store began recording spent nonces.
     expires : int
         Unix time (seconds) after which the request is refused.
     content_hash : bytes or None
@@ -216,6 +233,7 @@ class PoolRequest:
     chain_id: int
     pool: str
     nonce: bytes
+    issued: int
     expires: int
     content_hash: bytes | None = None
     recipients: tuple[str, ...] = ()
@@ -241,10 +259,14 @@ class PoolRequest:
             raise InputError(f"chain id must be non-negative, got {self.chain_id}")
         if not isinstance(self.nonce, bytes) or len(self.nonce) != 16:
             raise InputError("nonce must be 16 bytes")
-        if isinstance(self.expires, bool) or not isinstance(self.expires, int):
-            raise InputError(f"expires must be an integer, got {self.expires!r}")
-        if self.expires < 0:
-            raise InputError(f"expires must be non-negative, got {self.expires}")
+        for name in ("issued", "expires"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError(f"{name} must be an integer, got {value!r}")
+            if value < 0:
+                raise InputError(f"{name} must be non-negative, got {value}")
+        if self.expires < self.issued:
+            raise InputError(f"request expires at {self.expires}, before it is issued")
         if list(self.recipients) != _sorted_recipients(self.recipients):
             raise InputError("recipients must be sorted EIP-55 addresses without duplicates")
 
@@ -260,6 +282,7 @@ class PoolRequest:
             f"chain-id: {self.chain_id}",
             f"pool: {self.pool}",
             f"nonce: 0x{self.nonce.hex()}",
+            f"issued: {self.issued}",
             f"expires: {self.expires}",
         ]
         return "\n".join(lines)
@@ -308,14 +331,16 @@ class PoolRequest:
             raise InputError("nonce must be 0x and 32 lower-case hex digits")
         if not re.fullmatch(r"0|[1-9][0-9]*", fields["chain-id"]):
             raise InputError("chain-id must be a decimal integer")
-        if not re.fullmatch(r"0|[1-9][0-9]*", fields["expires"]):
-            raise InputError("expires must be a decimal integer")
+        for name in ("issued", "expires"):
+            if not re.fullmatch(r"0|[1-9][0-9]*", fields[name]):
+                raise InputError(f"{name} must be a decimal integer")
         request = cls(
             action=action,
             requester=fields["requester"],
             chain_id=int(fields["chain-id"]),
             pool=fields["pool"],
             nonce=bytes.fromhex(nonce_match.group(1)),
+            issued=int(fields["issued"]),
             expires=int(fields["expires"]),
             content_hash=content_hash,
             recipients=recipients,
@@ -399,7 +424,9 @@ def make_request(
     ttl : int, default 300
         Seconds until the request expires.
     now : float, optional
-        Current unix time; the system clock by default.
+        Current unix time, signed as the request's ``issued`` time; the
+        system clock by default.  A store refuses a request issued after
+        its own clock's now, so a client must not run ahead of the pool.
     nonce : bytes, optional
         16 bytes; random by default.
 
@@ -425,6 +452,7 @@ def make_request(
         chain_id=chain_id,
         pool=normalise_address(pool, "pool"),
         nonce=secrets.token_bytes(16) if nonce is None else nonce,
+        issued=int(moment),
         expires=int(moment) + int(ttl),
         content_hash=None if content_hash is None else bytes(content_hash),
         recipients=tuple(_sorted_recipients(recipients)),
@@ -480,9 +508,10 @@ def check_read(
     requester : str or None
         Verified EIP-55 address of the reader; ``None`` if unsigned.
     submitter : str
-        EIP-55 address of the firm that revealed the bundle.
+        EIP-55 address of the firm the chain names as the indicator's holder
+        now (``ChainView.submitter_of``), which a supersede can change.
     recipients : collection of str
-        AMBER+STRICT recipients named by the submitter.
+        AMBER+STRICT recipients named by that holder (empty if it named none).
     is_member, has_access : callable
         The chain's answers (usually :class:`ChainView` methods, possibly
         memoised for a whole listing).

@@ -6,10 +6,13 @@ themselves live here (SPEC section 4).  The store trusts the chain and
 nothing else:
 
 * **put** accepts a bundle only if its hash was revealed on chain, only
-  from the firm that revealed it (a signed ``put`` request), and never a
-  TLP:RED one.  Anything refused leaves the database untouched; putting
-  the same bundle again changes nothing but the AMBER+STRICT recipient
-  list, which the submitter may restate.
+  from the firm the chain names as its holder now (a signed ``put``
+  request), and never a TLP:RED one.  Anything refused leaves the bundles
+  and recipients untouched (the request's nonce is spent once its
+  signature verifies: one signature, one decision, so a refusal cannot
+  become an acceptance by replaying it after the chain changes).  Putting
+  the same bundle again changes nothing but the attribution (see below)
+  and the AMBER+STRICT recipient list, which the holder may restate.
 * **get / readable / export** return bundles as their canonical JSON, so
   a reader can re-hash them and compare with the chain; who may read what
   is :func:`sharing.pool.access.check_read` (the TLP 2.0 rules) applied
@@ -31,11 +34,55 @@ TLP:RED             refused at ``put`` ("individual recipients only,
 submitter           always reads its own bundles
 ==================  ==================================================
 
+Attribution follows the chain
+-----------------------------
+The chain's ``submitter_of(content_hash)`` can change after a bundle is
+put: a reveal backed by an older commitment supersedes a pending one of
+the same content (first committer wins).  The pool never lets its own
+record outvote the chain:
+
+* a put by the chain's current holder re-attributes the row to it, and
+  only such a put replaces the recipients;
+* a put by anyone else - the displaced firm included - is refused as
+  ``not the submitter`` and changes nothing;
+* reads (:meth:`PoolStore.get`, :meth:`PoolStore.readable`,
+  :meth:`PoolStore.export`) ask the chain for the holder: the submitter
+  they report and let read is the chain's, and recipients named by a firm
+  that no longer holds the indicator count for nothing (an AMBER+STRICT
+  bundle is readable by its new holder alone until that holder restates
+  the list);
+* a stored bundle whose hash the chain no longer reveals (a dev chain
+  reverted to a snapshot, a reorganisation) is not served at all.
+
+Replay
+------
+A nonce is spent when a verified request is used, and remembered until
+the request expires.  Every request is signed with the time it was
+``issued``; the store refuses one issued after its clock's now, and one
+issued before its record of spent nonces began (the ``nonces_since`` meta
+row, written when the database is created): such a request may have been
+spent where this store cannot see it, so it cannot be proven unspent
+(``not provably unspent``).  A file database keeps its record across
+restarts, so this only bites requests older than the file itself.  An
+in-memory database (``:memory:``, the default, or ``""``) begins a new
+record every time it is opened, so after a restart it refuses every
+request issued before it opened and a captured request cannot be
+replayed; clients re-sign.  Since a request lives at most ``max_ttl``
+seconds, the rule refuses nothing once the store has run that long.  The
+record's start is compared in whole seconds: a request spent in the very
+second a new in-memory store opens is the one case it cannot tell apart.
+Restoring a file from a backup loses the nonces spent since the backup:
+delete its ``nonces_since`` row before reopening it, and the store starts
+a new record then.
+
 SQLite is the default because it is a real, embedded, transactional
 database: nothing to start, one file to back up, and ``:memory:`` for
 tests.  A database is bound to one pool (chain id and contract address) on
 first use, so a store cannot be opened against another ISAC's chain by
-mistake.
+mistake.  The database is a cache of what the chain vouches for plus the
+recipients and spent nonces, which only it holds: serve a real pool from a
+file (``path``), which keeps the nonces; ``:memory:`` suits tests, the demo
+and the simulation, whose chain does not outlive the process either.
 """
 
 from __future__ import annotations
@@ -141,9 +188,12 @@ class StoredBundle:
     tlp : Tlp
         Its most restrictive TLP marking.
     submitter : str
-        EIP-55 address of the firm that revealed it.
+        EIP-55 address of the firm the chain names as its holder at read
+        time (not necessarily the firm that first put it: see "Attribution
+        follows the chain" in the module docstring).
     recipients : tuple of str
-        AMBER+STRICT readers named by the submitter (empty otherwise).
+        AMBER+STRICT readers named by that holder; empty otherwise, and
+        empty while the holder has not put the bundle itself.
     put_at : int
         Unix time of the first put.
     """
@@ -193,7 +243,9 @@ class PoolStore:
         Address of the contract whose access rule gates this pool; requests
         must name it.
     path : str or os.PathLike, default ":memory:"
-        SQLite database file.
+        SQLite database file.  ``:memory:`` (or ``""``) forgets spent
+        nonces when closed, so it refuses every request issued before it
+        was opened; a served pool should use a file.
     clock : callable, default time.time
         Current unix time, for request expiry (inject one in tests).
     max_ttl : int, default 3600
@@ -203,6 +255,11 @@ class PoolStore:
     ------
     InputError
         If the database is bound to another chain id or pool address.
+
+    Notes
+    -----
+    ``nonces_since`` is when the database began recording spent nonces;
+    requests issued earlier are refused (module docstring, "Replay").
 
     Examples
     --------
@@ -240,6 +297,7 @@ class PoolStore:
         with self._db:
             self._db.executescript(_SCHEMA)
         self._bind()
+        self._nonces_since = self._start_nonce_record()
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -256,6 +314,23 @@ class PoolStore:
                     raise InputError(f"pool database is bound to {key} {stored[key]}, not {value}")
                 if key not in stored:
                     self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _start_nonce_record(self) -> int:
+        """Return when this database began recording spent nonces.
+
+        Written once, when the row is missing: at creation (an in-memory
+        database is created at every open), for a database made before
+        the row existed, or after an operator deleted it (a restored
+        backup).  Every nonce spent since then is in ``spent_nonces`` until
+        it expires, so only a request issued since can be proven unspent.
+        """
+        with self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('nonces_since', ?)",
+                (str(self._now()),),
+            )
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'nonces_since'").fetchone()
+        return int(row[0])
 
     def close(self) -> None:
         """Close the database connection."""
@@ -276,6 +351,11 @@ class PoolStore:
     def pool_address(self) -> str:
         """EIP-55 address that requests must name."""
         return self._pool
+
+    @property
+    def nonces_since(self) -> int:
+        """Unix time from which every spent nonce is recorded; older requests are refused."""
+        return self._nonces_since
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM bundles").fetchone()[0])
@@ -311,10 +391,16 @@ class PoolStore:
             raise PoolAccessDenied(
                 DenyReason.EXPIRED, f"request expired at {request.expires}, now is {now}"
             )
-        if request.expires - now > self._max_ttl:
+        if request.issued > now:
+            raise PoolAccessDenied(
+                DenyReason.ISSUED_IN_FUTURE,
+                f"request issued at {request.issued}, now is {now} (client clock ahead?)",
+            )
+        # issued <= now, so this also bounds expires - now.
+        if request.expires - request.issued > self._max_ttl:
             raise PoolAccessDenied(
                 DenyReason.TTL_TOO_LONG,
-                f"request expires in {request.expires - now} s, more than {self._max_ttl} s",
+                f"request lives {request.expires - request.issued} s, more than {self._max_ttl} s",
             )
         if request.action is not action:
             raise PoolAccessDenied(
@@ -325,6 +411,14 @@ class PoolStore:
             raise PoolAccessDenied(
                 DenyReason.REQUEST_MISMATCH,
                 "request was signed for another content hash",
+            )
+        if request.issued < self._nonces_since:
+            # It may have been spent before this database's record began
+            # (an in-memory store before a restart): refuse, never guess.
+            raise PoolAccessDenied(
+                DenyReason.NOT_PROVABLY_UNSPENT,
+                f"request issued at {request.issued}, before this pool began recording "
+                f"spent nonces at {self._nonces_since}; sign a new one",
             )
         with self._db:
             # Spent nonces only matter until they expire: an expired request is
@@ -349,7 +443,12 @@ class PoolStore:
         bundle: str | bytes | Mapping[str, Any] | Any,
         request: SignedRequest | None,
     ) -> PutResult:
-        """Store a revealed bundle, on the signed request of its submitter.
+        """Store a revealed bundle, on the signed request of its holder on chain.
+
+        A put by the chain's current holder of a bundle already stored
+        under another firm (that firm was superseded) re-attributes it to
+        the holder and replaces the recipients; nobody else can change
+        either.
 
         Parameters
         ----------
@@ -357,14 +456,15 @@ class PoolStore:
             The indicator bundle; it is re-serialised canonically, so any
             spelling with the right canonical hash is accepted.
         request : SignedRequest
-            A ``put`` request signed by the firm that revealed the bundle,
-            naming its content hash and, for TLP:AMBER+STRICT, its
-            recipients.
+            A ``put`` request signed by the firm the chain names as the
+            bundle's holder (``submitter_of``), naming its content hash and,
+            for TLP:AMBER+STRICT, its recipients.
 
         Returns
         -------
         PutResult
-            The content hash and whether the bundle was new.
+            The content hash and whether the bundle was new (``False`` for
+            a restatement or a re-attribution).
 
         Raises
         ------
@@ -377,7 +477,7 @@ class PoolStore:
         PoolAccessDenied
             If the request is missing (``no signature``) or does not verify
             (see :mod:`sharing.pool.access`), or its signer is ``not the
-            submitter``.
+            submitter`` the chain names now.
         """
         described = load_indicator_bundle(bundle)
         digest = described.content_hash
@@ -420,24 +520,63 @@ class PoolStore:
                 DenyReason.NOT_SUBMITTER,
                 f"{signed.requester} did not reveal {described.hash_hex} ({submitter} did)",
             )
+        created = self._write(digest, described.canonical_json, tlp, submitter, signed.recipients)
+        return PutResult(content_hash=digest, created=created)
+
+    def _write(
+        self,
+        digest: bytes,
+        canonical_json: bytes,
+        tlp: Tlp,
+        holder: str,
+        recipients: tuple[str, ...],
+    ) -> bool:
+        """Store the row attributed to the chain's holder, with its recipients.
+
+        Only called once ``holder`` signed the put.  The row is inserted,
+        or re-attributed if a supersede moved the indicator to ``holder``:
+        otherwise the row would keep naming the displaced firm while the
+        new holder's recipient list governs it.  One transaction, so
+        attribution and recipients never disagree.  Returns whether the
+        row is new.
+        """
         with self._db:
-            cursor = self._db.execute(
-                "INSERT OR IGNORE INTO bundles "
-                "(content_hash, canonical_json, tlp, submitter, put_at) VALUES (?, ?, ?, ?, ?)",
-                (digest, described.canonical_json, tlp.value, submitter, self._now()),
+            created = (
+                self._db.execute(
+                    "INSERT OR IGNORE INTO bundles "
+                    "(content_hash, canonical_json, tlp, submitter, put_at) VALUES (?, ?, ?, ?, ?)",
+                    (digest, canonical_json, tlp.value, holder, self._now()),
+                ).rowcount
+                == 1
             )
-            created = cursor.rowcount == 1
+            if not created:
+                self._db.execute(
+                    "UPDATE bundles SET submitter = ? WHERE content_hash = ?", (holder, digest)
+                )
             self._db.execute("DELETE FROM recipients WHERE content_hash = ?", (digest,))
             self._db.executemany(
                 "INSERT INTO recipients (content_hash, account) VALUES (?, ?)",
-                [(digest, account) for account in signed.recipients],
+                [(digest, account) for account in recipients],
             )
-        return PutResult(content_hash=digest, created=created)
+        return created
 
     # -- reads ---------------------------------------------------------------
 
-    def _row_to_bundle(self, row: tuple[Any, ...]) -> StoredBundle:
-        content_hash, canonical, tlp, submitter, put_at = row
+    def _holder(self, content_hash: bytes) -> str | None:
+        """The chain's holder of an indicator now, or ``None`` if not revealed."""
+        raw = self._chain.submitter_of(content_hash)
+        return None if raw is None else normalise_address(raw, "submitter")
+
+    def _row_to_bundle(self, row: tuple[Any, ...], holder: str) -> StoredBundle:
+        """Build the bundle as served, attributed to the chain's ``holder``.
+
+        The stored attribution only says who named the stored recipients:
+        if a supersede made another firm the holder and it has not put the
+        bundle yet, those recipients were chosen by a firm with no say any
+        more, so none are served (an AMBER+STRICT bundle then reads as its
+        holder's alone: fail closed).
+        """
+        content_hash, canonical, tlp, named_by, put_at = row
         content_hash = bytes(content_hash)
         canonical = bytes(canonical)
         if bytes(keccak(canonical)) != content_hash:
@@ -446,18 +585,20 @@ class PoolStore:
                 f"pool: stored bundle 0x{content_hash.hex()} does not match its hash "
                 "(database corrupted or tampered with)"
             )
-        recipients = tuple(
-            r[0]
-            for r in self._db.execute(
-                "SELECT account FROM recipients WHERE content_hash = ? ORDER BY lower(account)",
-                (content_hash,),
+        recipients: tuple[str, ...] = ()
+        if named_by == holder:
+            recipients = tuple(
+                r[0]
+                for r in self._db.execute(
+                    "SELECT account FROM recipients WHERE content_hash = ? ORDER BY lower(account)",
+                    (content_hash,),
+                )
             )
-        )
         return StoredBundle(
             content_hash=content_hash,
             json_text=canonical.decode("utf-8"),
             tlp=Tlp(tlp),
-            submitter=submitter,
+            submitter=holder,
             recipients=recipients,
             put_at=int(put_at),
         )
@@ -497,7 +638,8 @@ class PoolStore:
         Raises
         ------
         InputError
-            If no bundle with this hash is stored.
+            If no bundle with this hash is stored, or the chain no longer
+            reveals it.
         PoolAccessDenied
             If the request does not verify or the TLP rule refuses the
             requester.
@@ -508,7 +650,10 @@ class PoolStore:
         rows = self._rows("WHERE content_hash = ?", (digest,))
         if not rows:
             raise InputError(f"pool: no bundle 0x{digest.hex()} in the pool")
-        stored = self._row_to_bundle(rows[0])
+        holder = self._holder(digest)
+        if holder is None:
+            raise InputError(f"pool: bundle 0x{digest.hex()} is not revealed on chain")
+        stored = self._row_to_bundle(rows[0], holder)
         requester = self._requester(request, Action.GET, digest)
         check_read(
             tlp=stored.tlp,
@@ -532,7 +677,8 @@ class PoolStore:
         Returns
         -------
         list of StoredBundle
-            The readable bundles (the others are silently left out).
+            The readable bundles (the others, and any the chain no longer
+            reveals, are silently left out).
 
         Raises
         ------
@@ -540,12 +686,16 @@ class PoolStore:
             If a request is given and does not verify.
         """
         requester = self._requester(request, Action.LIST, None)
-        # One chain query per question per listing, not per bundle.
+        # One membership and one access query per listing, not per bundle; the
+        # holder is per bundle by nature (one submitter_of each).
         is_member = cache(self._chain.is_member)
         has_access = cache(self._chain.has_access)
         readable: list[StoredBundle] = []
         for row in self._rows():
-            stored = self._row_to_bundle(row)
+            holder = self._holder(bytes(row[0]))
+            if holder is None:
+                continue
+            stored = self._row_to_bundle(row, holder)
             try:
                 check_read(
                     tlp=stored.tlp,

@@ -167,13 +167,14 @@ def test_pool_request__exact_text_format() -> None:
         chain_id=CHAIN_ID,
         pool=POOL,
         nonce=bytes(range(16)),
+        issued=NOW,
         expires=NOW + 300,
         content_hash=bytes(32),
         recipients=tuple(sorted((firm_small.address, firm_core.address), key=str.lower)),
     )
     expected = "\n".join(
         [
-            "sharing-pool-request/1",
+            "sharing-pool-request/2",
             "action: put",
             "content-hash: 0x" + "00" * 32,
             "recipients: "
@@ -182,6 +183,7 @@ def test_pool_request__exact_text_format() -> None:
             "chain-id: 31337",
             f"pool: {POOL}",
             "nonce: 0x000102030405060708090a0b0c0d0e0f",
+            f"issued: {NOW}",
             f"expires: {NOW + 300}",
         ]
     )
@@ -193,6 +195,7 @@ def test_pool_request__exact_text_format() -> None:
         chain_id=1,
         pool=POOL,
         nonce=bytes(16),
+        issued=0,
         expires=5,
     )
     assert listing.text().splitlines()[:2] == [REQUEST_VERSION, "action: list"]
@@ -217,7 +220,9 @@ def test_sign_request__with_someone_elses_key__raises() -> None:
     [
         lambda t: t + "\n",
         lambda t: t.replace("action: list", "action: delete"),
-        lambda t: t.replace(REQUEST_VERSION, "sharing-pool-request/2"),
+        lambda t: t.replace(REQUEST_VERSION, "sharing-pool-request/1"),  # the old format
+        lambda t: t.replace("issued: ", "issued: +"),
+        lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("issued: ")),
         lambda t: t.replace("requester: 0x", "requester: 0X"),
         lambda t: t.replace("chain-id: 31337", "chain-id: 031337"),
         lambda t: t + "\nextra: 1",
@@ -228,6 +233,13 @@ def test_pool_request_parse__non_canonical_text__malformed(mangle: object) -> No
     assert callable(mangle)
     text = mangle(request(firm_core, "list").text)
     assert deny_reason(lambda: PoolRequest.parse(text)) is DenyReason.MALFORMED
+
+
+def test_pool_request__expires_before_issued__invalid() -> None:
+    fields = {"action": Action.LIST, "requester": firm_core.address, "chain_id": 1, "pool": POOL}
+    with pytest.raises(InputError, match="before it is issued"):
+        PoolRequest(**fields, nonce=bytes(16), issued=NOW, expires=NOW - 1)
+    assert PoolRequest(**fields, nonce=bytes(16), issued=NOW, expires=NOW).issued == NOW
 
 
 def test_chain_view__fake_satisfies_protocol(chain: FakeChain) -> None:
@@ -790,3 +802,280 @@ def test_store__tampered_row__refused_on_read(
     with PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path, clock=clock) as store:
         with pytest.raises(SharingError, match="does not match its hash"):
             store.get(item.content_hash)
+
+
+# ---------------------------------------------------------------------------
+# Attribution follows the chain: a supersede moves the indicator to another firm
+# ---------------------------------------------------------------------------
+
+DbState = tuple[list[tuple[bytes, str, int]], set[tuple[bytes, str]], set[tuple[str, bytes]]]
+
+
+def _db_state(store: PoolStore) -> DbState:
+    """What the database holds: rows (hash, stored attribution, put_at), recipients, nonces."""
+    db = store._db
+    rows = [
+        (bytes(h), who, at)
+        for h, who, at in db.execute("SELECT content_hash, submitter, put_at FROM bundles")
+    ]
+    recipients = {
+        (bytes(h), a) for h, a in db.execute("SELECT content_hash, account FROM recipients")
+    }
+    nonces = {(who, bytes(n)) for who, n in db.execute("SELECT requester, nonce FROM spent_nonces")}
+    return rows, recipients, nonces
+
+
+def _nonce(signed: SignedRequest) -> tuple[str, bytes]:
+    parsed = PoolRequest.parse(signed.text)
+    return parsed.requester, parsed.nonce
+
+
+@pytest.fixture
+def superseded(
+    store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> SyntheticIndicator:
+    """An AMBER+STRICT bundle put by firm_critical for firm_small, then superseded by firm_core.
+
+    On chain, firm_core revealed the same content under an older commitment:
+    ``submitter_of`` now names firm_core (first committer wins).
+    """
+    item = bundles[Tlp.AMBER_STRICT]
+    put(store, chain, item, recipients=[firm_small.address])
+    assert _get(store, item, firm_small) == item.bundle_json  # readable before the supersede
+    chain.reveal(item, by=firm_core)
+    return item
+
+
+def test_put__after_supersede__new_holder_reattributes_and_replaces_recipients(
+    store: PoolStore, chain: FakeChain, superseded: SyntheticIndicator
+) -> None:
+    item = superseded
+    signed = request(firm_core, "put", item.content_hash, recipients=[firm_critical.address])
+    assert store.put(item.bundle_json, signed).created is False
+    rows, recipients, _ = _db_state(store)
+    assert rows == [(item.content_hash, firm_core.address, NOW)]  # re-attributed, same first put
+    assert recipients == {(item.content_hash, firm_critical.address)}
+    stored = store.get(item.content_hash, request(firm_critical, "get", item.content_hash))
+    assert (stored.submitter, stored.recipients) == (firm_core.address, (firm_critical.address,))
+    assert deny_reason(lambda: _get(store, item, firm_small)) is DenyReason.MARKING_FORBIDS
+    assert len(store) == 1
+
+
+def test_put__after_supersede__displaced_firm_cannot_change_anything(
+    store: PoolStore, chain: FakeChain, superseded: SyntheticIndicator
+) -> None:
+    item = superseded
+    # Before the new holder puts: the displaced firm tries to restate its list.
+    before = _db_state(store)
+    signed = request(firm_critical, "put", item.content_hash, recipients=[firm_core.address])
+    assert deny_reason(lambda: store.put(item.bundle_json, signed)) is DenyReason.NOT_SUBMITTER
+    rows, recipients, nonces = _db_state(store)
+    assert (rows, recipients) == before[:2]
+    assert nonces == before[2] | {_nonce(signed)}  # only its own signature is spent
+    # After the new holder put its list: the displaced firm still cannot replace it.
+    store.put(item.bundle_json, request(firm_core, "put", item.content_hash, recipients=[]))
+    before = _db_state(store)
+    signed = request(firm_critical, "put", item.content_hash, recipients=[firm_small.address])
+    assert deny_reason(lambda: store.put(item.bundle_json, signed)) is DenyReason.NOT_SUBMITTER
+    rows, recipients, nonces = _db_state(store)
+    assert rows == before[0] == [(item.content_hash, firm_core.address, NOW)]
+    assert recipients == before[1] == set()
+    assert nonces == before[2] | {_nonce(signed)}
+    assert deny_reason(lambda: _get(store, item, firm_small)) is DenyReason.MARKING_FORBIDS
+
+
+def test_get__after_supersede__chain_holder_reported_and_displaced_recipients_void(
+    store: PoolStore, chain: FakeChain, superseded: SyntheticIndicator
+) -> None:
+    item = superseded
+    stored_rows = _db_state(store)[0]
+    assert stored_rows[0][1] == firm_critical.address  # the new holder has not put yet
+    as_holder = store.get(item.content_hash, request(firm_core, "get", item.content_hash))
+    assert (as_holder.submitter, as_holder.recipients) == (firm_core.address, ())
+    # firm_small was named by a firm that no longer holds the indicator; the
+    # displaced firm is no longer its submitter.
+    assert deny_reason(lambda: _get(store, item, firm_small)) is DenyReason.MARKING_FORBIDS
+    assert deny_reason(lambda: _get(store, item, firm_critical)) is DenyReason.MARKING_FORBIDS
+    assert store.readable(request(firm_small, "list")) == []
+    assert "objects" not in json.loads(store.export(request(firm_small, "list")))
+    listed = store.readable(request(firm_core, "list"))
+    assert [(b.content_hash, b.submitter) for b in listed] == [
+        (item.content_hash, firm_core.address)
+    ]
+
+
+def test_readable__reports_the_chain_holder_after_supersede(
+    full_store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    chain.reveal(bundles[Tlp.GREEN], by=firm_core)
+    listed = {b.content_hash: b.submitter for b in full_store.readable(request(firm_small, "list"))}
+    assert listed[bundles[Tlp.GREEN].content_hash] == firm_core.address
+    assert listed[bundles[Tlp.CLEAR].content_hash] == firm_critical.address
+    green = bundles[Tlp.GREEN].content_hash
+    assert full_store.get(green, request(firm_small, "get", green)).submitter == firm_core.address
+
+
+def test_get__no_longer_revealed_on_chain__not_served(
+    full_store: PoolStore, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    # A dev chain reverted to a snapshot before the reveal: the chain vouches for nothing.
+    gone, kept = bundles[Tlp.CLEAR], bundles[Tlp.GREEN]
+    del chain.reveals[gone.content_hash]
+    with pytest.raises(InputError, match="not revealed on chain"):
+        full_store.get(gone.content_hash)
+    assert full_store.readable() == []
+    listed = _hashes(full_store.readable(request(firm_core, "list")))
+    assert gone.content_hash not in listed and kept.content_hash in listed
+    assert _get(full_store, kept, firm_core) == kept.bundle_json
+
+
+# ---------------------------------------------------------------------------
+# Replay: spent nonces must outlive a restart, or old requests are refused
+# ---------------------------------------------------------------------------
+
+RESTART = NOW + 60  # well within the captured requests' 300 s lifetime
+
+
+def _open(chain: FakeChain, clock: Clock, path: str | Path = ":memory:") -> PoolStore:
+    return PoolStore(chain, chain_id=CHAIN_ID, pool_address=POOL, path=path, clock=clock)
+
+
+def test_put__replayed_after_memory_store_restart__not_provably_unspent(
+    chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.AMBER_STRICT]
+    chain.reveal(item)
+    clock = Clock(NOW)
+    captured = request(firm_critical, "put", item.content_hash, recipients=[firm_small.address])
+    with _open(chain, clock) as first:
+        first.put(item.bundle_json, captured)
+    clock.now = RESTART  # the process restarts: the in-memory nonces are gone
+    with _open(chain, clock) as second:
+        assert second.nonces_since == RESTART
+        restated = request(
+            firm_critical, "put", item.content_hash, recipients=[firm_core.address], now=RESTART
+        )
+        second.put(item.bundle_json, restated)
+        before = _db_state(second)
+        assert PoolRequest.parse(captured.text).expires > clock.now  # still alive
+        replay = lambda: second.put(item.bundle_json, captured)  # noqa: E731
+        assert deny_reason(replay) is DenyReason.NOT_PROVABLY_UNSPENT
+        assert _db_state(second) == before  # recipients, attribution and nonces untouched
+        assert before[1] == {(item.content_hash, firm_core.address)}
+
+
+def test_get__replayed_after_memory_store_restart__not_provably_unspent(
+    chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    clock = Clock(NOW)
+    captured = request(firm_core, "get", item.content_hash)
+    with _open(chain, clock) as first:
+        first.put(item.bundle_json, request(firm_critical, "put", item.content_hash))
+        first.get(item.content_hash, captured)
+    clock.now = RESTART
+    with _open(chain, clock) as second:
+        second.put(item.bundle_json, request(firm_critical, "put", item.content_hash, now=RESTART))
+        before = _db_state(second)
+        replay = lambda: second.get(item.content_hash, captured)  # noqa: E731
+        assert deny_reason(replay) is DenyReason.NOT_PROVABLY_UNSPENT
+        assert _db_state(second) == before
+
+
+def test_memory_store__request_issued_from_its_opening__accepted_once(
+    chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    with _open(chain, Clock(RESTART)) as store:
+        store.put(item.bundle_json, request(firm_critical, "put", item.content_hash, now=RESTART))
+        fresh = request(firm_core, "get", item.content_hash, now=RESTART)
+        assert store.get(item.content_hash, fresh).json_text == item.bundle_json
+        assert deny_reason(lambda: store.get(item.content_hash, fresh)) is DenyReason.REPLAYED
+        a_second_early = request(firm_core, "get", item.content_hash, now=RESTART - 1)
+        assert (
+            deny_reason(lambda: store.get(item.content_hash, a_second_early))
+            is DenyReason.NOT_PROVABLY_UNSPENT
+        )
+
+
+def test_file_store__spent_nonces_survive_restart(
+    tmp_path: Path, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    path = tmp_path / "pool.sqlite"
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    clock = Clock(NOW)
+    spent = request(firm_core, "get", item.content_hash)
+    unspent = request(firm_small, "get", item.content_hash)
+    with _open(chain, clock, path) as first:
+        first.put(item.bundle_json, request(firm_critical, "put", item.content_hash))
+        first.get(item.content_hash, spent)
+    clock.now = RESTART
+    with _open(chain, clock, path) as second:
+        assert second.nonces_since == NOW  # the record began with the file, not the process
+        before = _db_state(second)
+        assert deny_reason(lambda: second.get(item.content_hash, spent)) is DenyReason.REPLAYED
+        assert _db_state(second) == before
+        # Issued before the restart but never spent: the file proves it, so it is served.
+        assert second.get(item.content_hash, unspent).json_text == item.bundle_json
+
+
+def test_file_store__nonce_record_deleted__starts_again_on_open(
+    tmp_path: Path, chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    # Restoring a backup loses the nonces spent since; the operator deletes the
+    # record's start, and the reopened store refuses what it cannot vouch for.
+    path = tmp_path / "pool.sqlite"
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    clock = Clock(NOW)
+    captured = request(firm_core, "get", item.content_hash)
+    with _open(chain, clock, path) as first:
+        first.put(item.bundle_json, request(firm_critical, "put", item.content_hash))
+        first.get(item.content_hash, captured)
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM spent_nonces")  # the backup predates the spend
+        db.execute("DELETE FROM meta WHERE key = 'nonces_since'")
+    db.close()
+    clock.now = RESTART
+    with _open(chain, clock, path) as restored:
+        assert restored.nonces_since == RESTART
+        replay = lambda: restored.get(item.content_hash, captured)  # noqa: E731
+        assert deny_reason(replay) is DenyReason.NOT_PROVABLY_UNSPENT
+        fresh = request(firm_core, "get", item.content_hash, now=RESTART)
+        assert restored.get(item.content_hash, fresh).json_text == item.bundle_json
+
+
+def test_get__issued_in_the_future__denied(
+    full_store: PoolStore, clock: Clock, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    ahead = request(firm_core, "get", item.content_hash, now=NOW + 5)
+    before = _db_state(full_store)
+    assert deny_reason(lambda: _get_with(full_store, item, ahead)) is DenyReason.ISSUED_IN_FUTURE
+    assert _db_state(full_store) == before
+    clock.now = NOW + 5
+    assert _get_with(full_store, item, ahead) == item.bundle_json
+
+
+def _get_with(store: PoolStore, item: SyntheticIndicator, signed: SignedRequest) -> str:
+    return store.get(item.content_hash, signed).json_text
+
+
+def test_get__signed_lifetime_over_max_ttl__denied_even_near_expiry(
+    chain: FakeChain, bundles: dict[Tlp, SyntheticIndicator]
+) -> None:
+    item = bundles[Tlp.GREEN]
+    chain.reveal(item)
+    clock = Clock(NOW - 4000)
+    with _open(chain, clock) as store:
+        store.put(
+            item.bundle_json, request(firm_critical, "put", item.content_hash, now=NOW - 4000)
+        )
+        too_long = request(firm_core, "get", item.content_hash, now=NOW - 3000, ttl=3601)
+        longest = request(firm_core, "get", item.content_hash, now=NOW - 3000, ttl=3600)
+        clock.now = NOW  # both expire within 601 s of now
+        assert deny_reason(lambda: _get_with(store, item, too_long)) is DenyReason.TTL_TOO_LONG
+        assert _get_with(store, item, longest) == item.bundle_json
