@@ -1,5 +1,6 @@
 # pragma version 0.4.3
 # pragma nonreentrancy on
+# pragma optimize codesize
 """
 @title Automated Indicator Sharing alliance
 @license GNU Affero General Public License v3.0 only
@@ -61,23 +62,25 @@ SCOPES: constant(uint256) = 3
 # @dev CVSS base score x10 ceiling.
 MAX_SCORE_X10: constant(uint256) = 100
 
-# @dev Hard bounds that governance can never leave.
-MAX_BASE_REWARD_WEI: public(constant(uint256)) = 100 * 10**18
-MAX_MULT_BPS: public(constant(uint256)) = 50_000
-MIN_CLASS_SCOPE_MULT_BPS: public(constant(uint256)) = 1_000
-PRICE_FLOOR_BPS: public(constant(uint256)) = 1_000
-PRICE_CEILING_BPS: public(constant(uint256)) = 30_000
-MIN_DECAY_BPS: public(constant(uint256)) = 5_000
-MAX_RECOVERY_BPS: public(constant(uint256)) = 10_000
-MIN_WINDOW_S: public(constant(uint256)) = 60
-MAX_WINDOW_S: public(constant(uint256)) = 30 * 86_400
-MIN_EPOCH_S: public(constant(uint256)) = 60
-MAX_EPOCH_S: public(constant(uint256)) = 365 * 86_400
-MAX_ACCESS_EPOCHS: public(constant(uint256)) = 520
-MAX_REJECT_PENALTY: public(constant(uint256)) = 10_000
+# @dev Hard bounds that governance can never leave. Not exported as getters
+#      (the runtime code must stay under EIP-170's 24,576 bytes); the same
+#      numbers are `sharing.quote.BOUNDS` in Python.
+MAX_BASE_REWARD_WEI: constant(uint256) = 100 * 10**18
+MAX_MULT_BPS: constant(uint256) = 50_000
+MIN_CLASS_SCOPE_MULT_BPS: constant(uint256) = 1_000
+PRICE_FLOOR_BPS: constant(uint256) = 1_000
+PRICE_CEILING_BPS: constant(uint256) = 30_000
+MIN_DECAY_BPS: constant(uint256) = 5_000
+MAX_RECOVERY_BPS: constant(uint256) = 10_000
+MIN_WINDOW_S: constant(uint256) = 60
+MAX_WINDOW_S: constant(uint256) = 30 * 86_400
+MIN_EPOCH_S: constant(uint256) = 60
+MAX_EPOCH_S: constant(uint256) = 365 * 86_400
+MAX_ACCESS_EPOCHS: constant(uint256) = 520
+MAX_REJECT_PENALTY: constant(uint256) = 10_000
 # @dev Debts settled automatically by one `fund()`; more via `settle_debts`.
-AUTO_SETTLE_DEBTS: public(constant(uint256)) = 8
-MAX_SETTLE_DEBTS: public(constant(uint256)) = 64
+AUTO_SETTLE_DEBTS: constant(uint256) = 8
+MAX_SETTLE_DEBTS: constant(uint256) = 64
 
 # @dev Indicator status codes.
 STATUS_NONE: constant(uint256) = 0
@@ -85,6 +88,7 @@ STATUS_PENDING: constant(uint256) = 1
 STATUS_VERIFIED: constant(uint256) = 2
 STATUS_REJECTED: constant(uint256) = 3
 STATUS_EXPIRED: constant(uint256) = 4
+STATUS_SUPERSEDED: constant(uint256) = 5
 
 MASK8: constant(uint256) = 2**8 - 1
 MASK9: constant(uint256) = 2**9 - 1
@@ -93,6 +97,7 @@ MASK24: constant(uint256) = 2**24 - 1
 MASK40: constant(uint256) = 2**40 - 1
 MASK64: constant(uint256) = 2**64 - 1
 MASK128: constant(uint256) = 2**128 - 1
+MASK144: constant(uint256) = 2**144 - 1
 MASK160: constant(uint256) = 2**160 - 1
 
 # --------------------------------------------------------------- immutables
@@ -119,15 +124,22 @@ _seat_plus_one: HashMap[address, uint256]
 seat_holder: public(address[MAX_PANEL])
 # @dev Firm a panellist belongs to (it never votes on that firm's indicators).
 panellist_affiliation: public(HashMap[address, address])
-# @dev When the panellist was (last) appointed: it votes only on indicators whose
-#      voting opened later, so the panel of an indicator is fixed when its vote
-#      opens (no re-seating for a second vote, no stacking a pending vote).
-appointed_at: public(HashMap[address, uint256])
+# @dev Appointments made so far. Every appointment gets the next number, and an
+#      indicator's panel is the seats held at its reveal by appointments numbered
+#      at most the count then: a seat filled again, or a panellist re-seated,
+#      is a new voter that cannot vote on what was revealed before it.
+appointment_count: public(uint256)
+# @dev Number of the appointment that gave the panellist its current seat.
+appointment_number: public(HashMap[address, uint256])
+# @dev Per firm, bit i set when seat i is held by a panellist affiliated with it.
+_affiliated_seats: HashMap[address, uint256]
 # @dev Number of occupied seats.
 panel_size: public(uint256)
 # @dev Bit i set when seat i is occupied (finalise reads only those seats).
 _occupied_seats: uint256
-# @dev Votes on one side needed to decide; always a strict majority of the panel.
+# @dev Governance's quorum (a strict majority of the whole panel, or more). An
+#      indicator's own quorum is fixed at its reveal from its n eligible seats:
+#      max(n // 2 + 1, ceil(quorum * n / panel_size)).
 quorum: public(uint256)
 
 # @dev Commitment -> packed (sequence << 128 | block << 64 | timestamp), per sender.
@@ -142,8 +154,13 @@ _head: HashMap[bytes32, uint256]
 #      entries (score << 2 | scope) << 32 | vote opens (40) << 176 |
 #      vote window (24) << 216 | quorum (8) << 240.
 _ballot: HashMap[bytes32, uint256]
-# @dev Decided at finalisation of a verified indicator: severity | scope << 8 | reward << 16.
+# @dev Terms fixed at reveal and the outcome decided at finalisation:
+#      severity (8) | scope (8) << 8 | reward (128) << 16 | eligible seats (16) << 144 |
+#      price index at reveal (16) << 160 | appointment high-water mark (64) << 176.
 _outcome: HashMap[bytes32, uint256]
+# @dev Semantic key (the normalised observable) -> the content hash that holds it:
+#      one observable is revealed, and paid, once.
+_key_holder: HashMap[bytes32, bytes32]
 
 # @dev Seconds after a commit during which it may be revealed; voting opens after.
 reveal_window: public(uint256)
@@ -248,16 +265,21 @@ event IndicatorCommitted:
 event IndicatorRevealed:
     content_hash: indexed(bytes32)
     firm: indexed(address)
+    semantic_key: indexed(bytes32)
     category: uint256
     claimed_class: uint256
     sequence: uint256
     vote_opens: uint256
     vote_closes: uint256
+    eligible_seats: uint256
+    quorum: uint256
+    price_bps: uint256
 
 event IndicatorSuperseded:
     content_hash: indexed(bytes32)
     displaced: indexed(address)
     firm: indexed(address)
+    by_content_hash: bytes32
 
 event VoteCast:
     content_hash: indexed(bytes32)
@@ -308,6 +330,10 @@ event DebtSettled:
 
 event RewardClaimed:
     firm: indexed(address)
+    amount: uint256
+
+event SurplusSwept:
+    recipient: indexed(address)
     amount: uint256
 
 
@@ -423,7 +449,8 @@ def grant_access(firm: address, until_epoch: uint256):
 def appoint_panellist(panellist: address, affiliation: address):
     """
     @notice Give `panellist` a free panel seat; the quorum is raised if
-            needed so that it stays a strict majority of the panel.
+            needed so that it stays a strict majority of the panel. The
+            new seat votes only on indicators revealed after it.
     @param panellist The voter's account.
     @param affiliation The member firm it belongs to, or the zero address
            for an independent panellist.
@@ -442,7 +469,11 @@ def appoint_panellist(panellist: address, affiliation: address):
     self._occupied_seats |= 1 << seat
     self._seat_plus_one[panellist] = seat + 1
     self.panellist_affiliation[panellist] = affiliation
-    self.appointed_at[panellist] = block.timestamp
+    if affiliation != empty(address):
+        self._affiliated_seats[affiliation] |= 1 << seat
+    number: uint256 = self.appointment_count + 1
+    self.appointment_count = number
+    self.appointment_number[panellist] = number
     self.panel_size = size + 1
     log PanellistAppointed(panellist=panellist, seat=seat, affiliation=affiliation)
     # Keep the quorum a strict majority of the larger panel.
@@ -464,7 +495,11 @@ def remove_panellist(panellist: address):
     self.seat_holder[seat_plus_one - 1] = empty(address)
     self._occupied_seats &= ~(1 << (seat_plus_one - 1))
     self._seat_plus_one[panellist] = 0
+    affiliation: address = self.panellist_affiliation[panellist]
+    if affiliation != empty(address):
+        self._affiliated_seats[affiliation] &= ~(1 << (seat_plus_one - 1))
     self.panellist_affiliation[panellist] = empty(address)
+    self.appointment_number[panellist] = 0
     size: uint256 = self.panel_size - 1
     self.panel_size = size
     log PanellistRemoved(panellist=panellist, seat=seat_plus_one - 1)
@@ -561,14 +596,17 @@ def set_price_rule(base_bps: uint256, min_bps: uint256, max_bps: uint256, decay_
 @external
 def commit(commitment: bytes32):
     """
-    @notice Commit to an indicator without showing it:
-            commitment = keccak256(abi_encode(content_hash, salt, sender)).
+    @notice Commit to an indicator without showing it, binding everything
+            that decides its reward: commitment = keccak256(abi_encode(
+            content_hash, semantic_key, category, claimed_class, salt, sender)).
     @dev Keyed by sender, so a copied commitment neither blocks the
-         original nor can ever be revealed by the copier.
+         original nor can ever be revealed by the copier. Refused while
+         the panel is empty: nobody could ever vote on the reveal.
     """
     pausable._require_not_paused()
-    assert self._tier_plus_one[msg.sender] != 0, "ais_alliance: caller is not a member"
+    self._require_member()
     assert commitment != empty(bytes32), "ais_alliance: empty commitment"
+    assert self.panel_size != 0, "ais_alliance: no panel"
     assert self._commits[msg.sender][commitment] == 0, "ais_alliance: commitment exists"
     seq: uint256 = self.commit_count + 1
     self.commit_count = seq
@@ -577,22 +615,32 @@ def commit(commitment: bytes32):
 
 
 @external
-def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_class: uint256):
+def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, claimed_class: uint256, salt: bytes32):
     """
     @notice Reveal a committed indicator, in a later block than the commit
-            and before the reveal window closes. The same content is
-            rewarded once, to the firm that committed first: a reveal
-            whose commitment is older than a pending rival's replaces it.
+            and before the reveal window closes. Fixed here, for good: the
+            seats eligible to vote on it (the panel now, less the
+            submitter's own seats), its quorum (a strict majority of them)
+            and the category's price index it will be paid at.
+    @dev The duplicate rule: one semantic key (one observable) is held by
+         one content hash. A reveal whose key is held by a pending
+         indicator committed later, whose voting has not opened, takes the
+         key over (first committer wins; the displaced one is SUPERSEDED);
+         a submitter may re-reveal an observable of its own that EXPIRED;
+         any other reveal of a held key is a duplicate. A content hash
+         already revealed may only come back under the same key.
     @param content_hash keccak-256 of the bundle's canonical JSON.
-    @param salt The secret used in the commitment.
-    @param category The indicator category code, below MAX_CATEGORIES.
+    @param semantic_key keccak-256 of the indicator's normalised observable.
+    @param category The ATT&CK tactic code, below MAX_CATEGORIES.
     @param claimed_class 0 root vulnerability, 1 specific.
+    @param salt The secret used in the commitment.
     """
     pausable._require_not_paused()
-    assert self._tier_plus_one[msg.sender] != 0, "ais_alliance: caller is not a member"
+    self._require_member()
     assert category < MAX_CATEGORIES, "ais_alliance: unknown category"
     assert claimed_class < CLASSES, "ais_alliance: unknown class"
-    commitment: bytes32 = keccak256(abi_encode(content_hash, salt, msg.sender))
+    assert semantic_key != empty(bytes32), "ais_alliance: empty semantic key"
+    commitment: bytes32 = keccak256(abi_encode(content_hash, semantic_key, category, claimed_class, salt, msg.sender))
     packed: uint256 = self._commits[msg.sender][commitment]
     assert packed != 0, "ais_alliance: no such commitment"
     assert block.number > (packed >> 64) & MASK64, "ais_alliance: reveal in the commit block"
@@ -600,32 +648,57 @@ def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_clas
     assert block.timestamp < committed_at + self.reveal_window, "ais_alliance: reveal window closed"
     seq: uint256 = packed >> 128
 
-    head: uint256 = self._head[content_hash]
-    if head != 0:
-        holder: address = convert(head & MASK160, address)
-        status: uint256 = (head >> 240) & MASK8
-        if status == STATUS_PENDING and seq < (head >> 160) & MASK64 and block.timestamp < (self._ballot[content_hash] >> 176) & MASK40:
-            log IndicatorSuperseded(content_hash=content_hash, displaced=holder, firm=msg.sender)
+    if self._head[content_hash] != 0:
+        assert self._key_holder[semantic_key] == content_hash, "ais_alliance: duplicate content"
+    holder_hash: bytes32 = self._key_holder[semantic_key]
+    if holder_hash != empty(bytes32):
+        held: uint256 = self._head[holder_hash]
+        holder: address = convert(held & MASK160, address)
+        status: uint256 = (held >> 240) & MASK8
+        if status == STATUS_PENDING and seq < (held >> 160) & MASK64 and block.timestamp < (self._ballot[holder_hash] >> 176) & MASK40:
+            log IndicatorSuperseded(content_hash=holder_hash, displaced=holder, firm=msg.sender, by_content_hash=content_hash)
+            if holder_hash != content_hash:
+                self._head[holder_hash] = (held & ~(MASK8 << 240)) | (STATUS_SUPERSEDED << 240)
         elif status == STATUS_EXPIRED and holder == msg.sender:
             pass
-        else:
+        elif holder_hash == content_hash:
             raise "ais_alliance: duplicate content"
+        else:
+            raise "ais_alliance: duplicate observable"
+
+    # The eligible seats: occupied now, not the submitter's, not affiliated with it.
+    eligible: uint256 = self._occupied_seats & ~self._affiliated_seats[msg.sender]
+    own_seat: uint256 = self._seat_plus_one[msg.sender]
+    if own_seat != 0:
+        eligible &= ~(1 << (own_seat - 1))
+    n_eligible: uint256 = self._popcount16(eligible)
+    assert n_eligible != 0, "ais_alliance: no eligible panel"
+    # Governance's quorum as a fraction of the whole panel, applied to the eligible
+    # seats (rounded up), and never below a strict majority of them.
+    q: uint256 = max(n_eligible // 2 + 1, (self.quorum * n_eligible + self.panel_size - 1) // self.panel_size)
+    price: uint256 = self._price_now(category, self._epoch())
 
     self._commits[msg.sender][commitment] = 0
+    self._key_holder[semantic_key] = content_hash
     vote_opens: uint256 = committed_at + self.reveal_window
     vote_closes: uint256 = vote_opens + self.vote_window
     self._head[content_hash] = (
         convert(msg.sender, uint256) | (seq << 160) | (category << 224) | (claimed_class << 232) | (STATUS_PENDING << 240)
     )
-    self._ballot[content_hash] = (vote_opens << 176) | (self.vote_window << 216) | (self.quorum << 240)
+    self._ballot[content_hash] = (vote_opens << 176) | (self.vote_window << 216) | (q << 240)
+    self._outcome[content_hash] = (eligible << 144) | (price << 160) | (self.appointment_count << 176)
     log IndicatorRevealed(
         content_hash=content_hash,
         firm=msg.sender,
+        semantic_key=semantic_key,
         category=category,
         claimed_class=claimed_class,
         sequence=seq,
         vote_opens=vote_opens,
         vote_closes=vote_closes,
+        eligible_seats=eligible,
+        quorum=q,
+        price_bps=price,
     )
 
 
@@ -633,10 +706,12 @@ def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_clas
 def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256):
     """
     @notice Cast this panel seat's vote on a pending indicator, once, while
-            its voting window is open. A panellist never votes on an
-            indicator of the firm it belongs to, nor on one whose voting
-            opened before the panellist was appointed.
-    @param valid Whether the indicator is genuine and correctly classed.
+            its voting window is open. Only the seats eligible for the
+            indicator, held by the panellist that held them at its reveal,
+            vote; a panellist never votes on its own firm's indicator.
+    @param valid True when the indicator is genuine and its declared
+           category, class and semantic key match its content; a panellist
+           who finds any of them wrong votes invalid.
     @param score_x10 CVSS base score times ten (0..100); ignored if invalid.
     @param scope 0 single organisation, 1 sector-wide, 2 cross-sector; ignored if invalid.
     """
@@ -650,9 +725,10 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
     votes: uint256 = self._ballot[content_hash]
     vote_opens: uint256 = (votes >> 176) & MASK40
     assert block.timestamp >= vote_opens, "ais_alliance: voting not open"
-    assert self.appointed_at[msg.sender] < vote_opens, "ais_alliance: appointed after voting opened"
-    assert block.timestamp < vote_opens + ((votes >> 216) & MASK24), "ais_alliance: voting closed"
     seat: uint256 = seat_plus_one - 1
+    terms: uint256 = self._outcome[content_hash]
+    assert (terms >> (144 + seat)) & 1 != 0 and self.appointment_number[msg.sender] <= (terms >> 176) & MASK64, "ais_alliance: seat not eligible"
+    assert block.timestamp < vote_opens + ((votes >> 216) & MASK24), "ais_alliance: voting closed"
     assert votes & (1 << seat) == 0, "ais_alliance: seat already voted"
     score: uint256 = 0
     scp: uint256 = 0
@@ -671,58 +747,94 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
 
 
 @internal
+@pure
+def _popcount16(bits: uint256) -> uint256:
+    """
+    @dev Number of set bits among the low 16 (a seat bitmap).
+    """
+    n: uint256 = 0
+    b: uint256 = bits & MASK16
+    for _i: uint256 in range(MAX_PANEL):
+        if b == 0:
+            break
+        n += b & 1
+        b = b >> 1
+    return n
+
+
+@internal
 @view
-def _awaiting_votes(votes: uint256, submitter: address) -> bool:
+def _awaiting_votes(votes: uint256, terms: uint256) -> bool:
     """
-    @dev Whether an occupied seat that may vote on this ballot (appointed
-         before its voting opened, not the submitter's) has not voted yet.
-         At most MAX_PANEL seats; only occupied, silent seats are read.
+    @dev Whether a seat eligible for this indicator, still held by the
+         panellist that held it at the reveal, has not voted yet. At most
+         MAX_PANEL seats; only eligible, silent seats are read.
     """
-    vote_opens: uint256 = (votes >> 176) & MASK40
-    silent: uint256 = self._occupied_seats & ~votes & MASK16
+    mark: uint256 = (terms >> 176) & MASK64
+    silent: uint256 = (terms >> 144) & ~votes & MASK16
     for i: uint256 in range(MAX_PANEL):
         if silent == 0:
             break
         if silent & 1 != 0:
             holder: address = self.seat_holder[i]
-            if holder != submitter and self.appointed_at[holder] < vote_opens and self.panellist_affiliation[holder] != submitter:
+            if holder != empty(address) and self.appointment_number[holder] <= mark:
                 return True
         silent = silent >> 1
     return False
+
+
+@internal
+@pure
+def _decided(votes: uint256) -> uint256:
+    """
+    @dev The side the ballot has decided, whatever the time: VERIFIED when
+         the valid votes reach the indicator's quorum and outnumber the
+         invalid ones, REJECTED when the invalid votes do, else PENDING.
+    """
+    q: uint256 = (votes >> 240) & MASK8
+    n_valid: uint256 = (votes >> 16) & MASK8
+    n_invalid: uint256 = (votes >> 24) & MASK8
+    if n_valid >= q and n_valid > n_invalid:
+        return STATUS_VERIFIED
+    if n_invalid >= q and n_invalid > n_valid:
+        return STATUS_REJECTED
+    return STATUS_PENDING
 
 
 @external
 def finalise(content_hash: bytes32):
     """
     @notice Decide a pending indicator once its voting window has closed,
-            or earlier once a side has the quorum and every seat that may
-            vote on it has voted (so that the first voters - a colluding
-            minority, say - cannot fix the medians). Anyone may call it.
-            Verified: severity and scope are the medians of the valid
-            votes, the submitter is credited (or owed) the reward, its
-            reputation and access rise and the category's price falls.
-            Rejected: reputation falls. Neither side at quorum when the
-            window closes: expired, nothing paid, the submitter may
-            submit it again.
+            or earlier once a side has the quorum and every seat eligible
+            for it has voted (so that the first voters - a colluding
+            minority, say - cannot fix the medians). Anyone may call it;
+            the reward does not depend on who calls it or when, since the
+            price index was fixed at the reveal.
+            Verified (valid votes >= quorum and > invalid votes): severity
+            and scope are the medians of the valid votes, the submitter is
+            credited (or owed) the reward; when its severity is above
+            zero its reputation and access rise and the category's price
+            falls (a verified indicator of no severity - CVSS "none" -
+            earns no access and crowds no category).
+            Rejected: reputation falls. Otherwise, once the window closes:
+            expired, nothing paid, the submitter may submit it again.
     """
     pausable._require_not_paused()
     head: uint256 = self._head[content_hash]
     assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
     votes: uint256 = self._ballot[content_hash]
-    q: uint256 = (votes >> 240) & MASK8
-    n_valid: uint256 = (votes >> 16) & MASK8
-    n_invalid: uint256 = (votes >> 24) & MASK8
+    terms: uint256 = self._outcome[content_hash]
+    status: uint256 = self._decided(votes)
     closed: bool = block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24)
-    assert n_valid >= q or n_invalid >= q or closed, "ais_alliance: not decided yet"
+    assert status != STATUS_PENDING or closed, "ais_alliance: not decided yet"
+    assert closed or not self._awaiting_votes(votes, terms), "ais_alliance: panel still voting"
     submitter: address = convert(head & MASK160, address)
-    assert closed or not self._awaiting_votes(votes, submitter), "ais_alliance: panel still voting"
 
-    status: uint256 = STATUS_EXPIRED
-    severity: uint256 = 0
-    scope: uint256 = 0
-    reward: uint256 = 0
-    if n_valid >= q:
-        status = STATUS_VERIFIED
+    if status == STATUS_PENDING:
+        status = STATUS_EXPIRED
+    self._head[content_hash] = (head & ~(MASK8 << 240)) | (status << 240)
+    if status == STATUS_VERIFIED:
+        n_valid: uint256 = (votes >> 16) & MASK8
         scores: DynArray[uint256, MAX_PANEL] = []
         scopes: DynArray[uint256, MAX_PANEL] = []
         for i: uint256 in range(MAX_PANEL):
@@ -731,32 +843,28 @@ def finalise(content_hash: bytes32):
             entry: uint256 = (votes >> (32 + 9 * i)) & MASK9
             scores.append(entry >> 2)
             scopes.append(entry & 3)
-        severity = reward_math._median(scores)
-        scope = reward_math._median(scopes)
-    elif n_invalid >= q:
-        status = STATUS_REJECTED
-
-    self._head[content_hash] = (head & ~(MASK8 << 240)) | (status << 240)
-    if status == STATUS_VERIFIED:
+        severity: uint256 = reward_math._median(scores)
+        scope: uint256 = reward_math._median(scopes)
         category: uint256 = (head >> 224) & MASK8
         claimed_class: uint256 = (head >> 232) & MASK8
-        epoch: uint256 = self._epoch()
-        price: uint256 = self._price_now(category, epoch)
         tier: uint256 = self._tier_at_finalisation(submitter)
-        reward = reward_math._reward(
+        reward: uint256 = reward_math._reward(
             self.base_reward_wei[tier],
             self.class_mult_bps[claimed_class],
             self.severity_mult_bps[reward_math._severity_band(severity)],
             self.scope_mult_bps[scope],
-            price,
+            (terms >> 160) & MASK16,
         )
-        new_price: uint256 = reward_math._decayed_price(price, self.price_decay_bps, self.price_min_bps)
-        self._price[category] = new_price | ((epoch + 1) << 128)
-        self._outcome[content_hash] = severity | (scope << 8) | (reward << 16)
-        self.last_verified_epoch_plus_one[submitter] = epoch + 1
+        self._outcome[content_hash] = (terms & ~MASK144) | severity | (scope << 8) | (reward << 16)
         log IndicatorFinalised(content_hash=content_hash, firm=submitter, status=status, severity_x10=severity, scope=scope, reward=reward)
-        log PriceIndexUpdated(category=category, priced_bps=price, new_bps=new_price)
-        self._change_reputation(submitter, convert(severity * (scope + 1), int256))
+        if severity != 0:
+            epoch: uint256 = self._epoch()
+            price: uint256 = self._price_now(category, epoch)
+            new_price: uint256 = reward_math._decayed_price(price, self.price_decay_bps, self.price_min_bps)
+            self._price[category] = new_price | ((epoch + 1) << 128)
+            self.last_verified_epoch_plus_one[submitter] = epoch + 1
+            log PriceIndexUpdated(category=category, priced_bps=price, new_bps=new_price)
+            self._change_reputation(submitter, convert(severity * (scope + 1), int256))
         self._allocate(submitter, content_hash, reward)
     else:
         log IndicatorFinalised(content_hash=content_hash, firm=submitter, status=status, severity_x10=0, scope=0, reward=0)
@@ -803,6 +911,23 @@ def claim() -> uint256:
     self.total_claimable -= amount
     log RewardClaimed(firm=msg.sender, amount=amount)
     raw_call(msg.sender, b"", value=amount)
+    return amount
+
+
+@external
+def sweep_surplus(recipient: address) -> uint256:
+    """
+    @notice Send the surplus (wei forced into the contract outside `fund`,
+            which no book accounts for) to `recipient`; governance only.
+            Nothing anyone is owed or can claim is ever touched.
+    @return uint256 The wei sent.
+    """
+    access_control._check_role(GOVERNOR_ROLE, msg.sender)
+    assert recipient != empty(address), "ais_alliance: zero address"
+    amount: uint256 = self.balance - self.unallocated - self.total_claimable
+    assert amount > 0, "ais_alliance: no surplus"
+    log SurplusSwept(recipient=recipient, amount=amount)
+    raw_call(recipient, b"", value=amount)
     return amount
 
 
@@ -882,7 +1007,7 @@ def indicator(content_hash: bytes32) -> (address, uint256, uint256, uint256, uin
     """
     @notice Everything the chain knows of an indicator: submitter, commit
             sequence, category, claimed class, status (0 none, 1 pending,
-            2 verified, 3 rejected, 4 expired), vote opens, vote closes,
+            2 verified, 3 rejected, 4 expired, 5 superseded), vote opens, vote closes,
             quorum, valid votes, invalid votes, severity x10, scope, reward.
     """
     head: uint256 = self._head[content_hash]
@@ -902,8 +1027,41 @@ def indicator(content_hash: bytes32) -> (address, uint256, uint256, uint256, uin
         (votes >> 24) & MASK8,
         outcome & MASK8,
         (outcome >> 8) & MASK8,
-        outcome >> 16,
+        (outcome >> 16) & MASK128,
     )
+
+
+@external
+@view
+def indicator_terms(content_hash: bytes32) -> (uint256, uint256, uint256):
+    """
+    @notice What the reveal fixed for an indicator: the bitmap of the seats
+            eligible to vote on it (bit i = seat i), the price index it is
+            paid at (basis points) and the appointment high-water mark (a
+            seat votes only while held by an appointment numbered at most this).
+    """
+    terms: uint256 = self._outcome[content_hash]
+    return (terms >> 144) & MASK16, (terms >> 160) & MASK16, (terms >> 176) & MASK64
+
+
+@external
+@view
+def key_holder(semantic_key: bytes32) -> bytes32:
+    """
+    @notice The content hash that holds an observable's semantic key
+            (zero if none was ever revealed).
+    """
+    return self._key_holder[semantic_key]
+
+
+@external
+@view
+def surplus() -> uint256:
+    """
+    @notice Wei held beyond what the books account for (forced in by a
+            selfdestruct or a block reward): balance - unallocated - claimable.
+    """
+    return self.balance - self.unallocated - self.total_claimable
 
 
 @external
@@ -920,10 +1078,9 @@ def can_finalise(content_hash: bytes32) -> bool:
     votes: uint256 = self._ballot[content_hash]
     if block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24):
         return True
-    q: uint256 = (votes >> 240) & MASK8
-    if (votes >> 16) & MASK8 < q and (votes >> 24) & MASK8 < q:
+    if self._decided(votes) == STATUS_PENDING:
         return False
-    return not self._awaiting_votes(votes, convert(head & MASK160, address))
+    return not self._awaiting_votes(votes, self._outcome[content_hash])
 
 
 @external
@@ -970,6 +1127,12 @@ def quote(tier: uint256, claimed_class: uint256, score_x10: uint256, scope: uint
 
 
 # ---------------------------------------------------------------- internal
+
+@internal
+@view
+def _require_member():
+    assert self._tier_plus_one[msg.sender] != 0, "ais_alliance: caller is not a member"
+
 
 @internal
 @view

@@ -18,7 +18,7 @@
 
 interface IAisAlliance:
     def commit(commitment: bytes32): nonpayable
-    def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_class: uint256): nonpayable
+    def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, claimed_class: uint256, salt: bytes32): nonpayable
     def claim() -> uint256: nonpayable
 
 # @dev Behaviours of `__default__` (see the module docstring).
@@ -80,12 +80,12 @@ def commit(commitment: bytes32):
 
 # natrix: NTX4 accepted - false positive: the body makes an `extcall`, which a view cannot.
 @external
-def reveal(content_hash: bytes32, salt: bytes32, category: uint256, claimed_class: uint256):
+def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, claimed_class: uint256, salt: bytes32):
     """
     @notice Reveal a commitment made by `commit`.
     """
     assert msg.sender == OPERATOR, "attack: not the operator"
-    extcall IAisAlliance(ALLIANCE).reveal(content_hash, salt, category, claimed_class)
+    extcall IAisAlliance(ALLIANCE).reveal(content_hash, semantic_key, category, claimed_class, salt)
 
 
 # natrix: NTX4 accepted - false positive: the body makes an `extcall`, which a view cannot.

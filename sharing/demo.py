@@ -20,6 +20,7 @@ from sharing.chain.connect import Chain
 from sharing.errors import AccessDenied, RevertError
 from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
+from sharing.standards.semantic_key import semantic_key
 from sharing.standards.synthetic import SyntheticIndicator, generate_indicators
 
 REVEAL_WINDOW = 600
@@ -90,9 +91,9 @@ class Demo:
     def commit_and_reveal(self, firm: str, ind: SyntheticIndicator) -> bytes:
         """Commit, wait a block, reveal; return the salt."""
         salt = new_salt()
-        self.system.commit(firm, ind.content_hash, salt)
+        self.system.commit(firm, ind.content_hash, salt, *terms_of(ind))
         self.chain.mine()
-        self.system.reveal(firm, ind.content_hash, salt, ind.category, ind.indicator_class)
+        self.system.reveal(firm, ind.content_hash, salt, *terms_of(ind))
         return salt
 
     def verify(
@@ -109,7 +110,7 @@ class Demo:
         self.chain.advance_time(REVEAL_WINDOW)
         for p in self.panel:
             s.vote(p, ind.content_hash, valid, ind.score_x10 if valid else 0, ind.scope)
-        price = s.price_index(ind.category)
+        price = s.terms(ind.content_hash).price_bps  # fixed at the reveal
         submitter = s.indicator(ind.content_hash).submitter
         s.finalise(ind.content_hash)
         st = s.indicator(ind.content_hash)
@@ -208,6 +209,11 @@ class Demo:
         raise AssertionError(f"{label}: the contract accepted what it must refuse")
 
 
+def terms_of(ind: SyntheticIndicator) -> tuple[int, int, bytes]:
+    """The terms a commitment binds: category, class and semantic key."""
+    return ind.category, ind.indicator_class, semantic_key(ind.bundle_json)
+
+
 def run_demo(
     chain: Chain, seed: int = 7, log: Callable[[str], None] = lambda _m: None
 ) -> dict[str, Any]:
@@ -227,25 +233,25 @@ def run_demo(
 
     # Duplicate: the small firm copies B's bundle after it was revealed.
     salt = new_salt()
-    s.commit(small, b.content_hash, salt)
+    s.commit(small, b.content_hash, salt, *terms_of(b))
     chain.mine()
     d.refused(
         "B'",
         small,
         b,
         "duplicate of B",
-        lambda: s.reveal(small, b.content_hash, salt, b.category, b.indicator_class),
+        lambda: s.reveal(small, b.content_hash, salt, *terms_of(b)),
     )
 
     # Front-running: core commits C; small sees C's reveal in the mempool, commits the
     # same content and gets its reveal mined first. Core's reveal still wins: it committed first.
     salt_core = new_salt()
-    s.commit(core, c.content_hash, salt_core)
+    s.commit(core, c.content_hash, salt_core, *terms_of(c))
     salt_copy = new_salt()
-    s.commit(small, c.content_hash, salt_copy)
+    s.commit(small, c.content_hash, salt_copy, *terms_of(c))
     chain.mine()
-    s.reveal(small, c.content_hash, salt_copy, c.category, c.indicator_class)
-    s.reveal(core, c.content_hash, salt_core, c.category, c.indicator_class)
+    s.reveal(small, c.content_hash, salt_copy, *terms_of(c))
+    s.reveal(core, c.content_hash, salt_core, *terms_of(c))
     d.verify("C", core, c, note="front-run by small: superseded, core paid")
 
     d.commit_and_reveal(small, junk)

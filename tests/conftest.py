@@ -93,12 +93,12 @@ class Lifecycle:
         self.actors = actors
 
     def submit(self, firm: str, content_hash: bytes, category: int = 0,
-               claimed_class: int = 0) -> bytes:
-        """Commit, mine a block, reveal; return the salt."""
+               claimed_class: int = 0, semantic_key: bytes | None = None) -> bytes:
+        """Commit to the content and its terms, mine a block, reveal; return the salt."""
         salt = new_salt()
-        self.system.commit(firm, content_hash, salt)
+        self.system.commit(firm, content_hash, salt, category, claimed_class, semantic_key)
         self.system.chain.mine()
-        self.system.reveal(firm, content_hash, salt, category, claimed_class)
+        self.system.reveal(firm, content_hash, salt, category, claimed_class, semantic_key)
         return salt
 
     def open_voting(self) -> None:

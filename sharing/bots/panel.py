@@ -2,11 +2,14 @@
 
 Four behaviours: honest (the true CVSS score and scope), noisy (the score
 with a Gaussian error), lazy (sometimes absent), and colluding (approves its
-allies' junk with a top score, honest otherwise). Every panellist present
-votes: the contract decides before the window closes only when a side has
-the quorum and every seat that may vote has voted (so the first voters
-cannot fix the medians), and a colluding minority can never reach the
-quorum alone because the contract keeps the quorum a strict majority.
+allies' junk with a top score, honest otherwise). A panellist that is not
+colluding votes invalid when the declared terms (category, class, semantic
+key) do not match the content: the commitment binds them, the panel
+confirms them. Every panellist present votes: the contract decides before
+the window closes only when a side has the indicator's quorum and every
+eligible seat has voted (so the first voters cannot fix the medians), and a
+colluding minority never reaches the quorum alone because it is a strict
+majority of the seats eligible for that indicator, fixed at its reveal.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sharing.chain.ais import Status, ballot_quorum, decided_status
 from sharing.errors import InputError
 
 KINDS = ("honest", "noisy", "lazy", "colluding")
@@ -29,6 +33,8 @@ class Submission:
     genuine: bool
     score_x10: int
     scope: int
+    #: Whether the declared category, class and semantic key match the content.
+    terms_true: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class PanelBot:
             return None
         if self.kind == "colluding" and sub.submitter in self.allies:
             return Vote(True, 100, 2)
-        if not sub.genuine:
+        if not sub.genuine or not sub.terms_true:
             return Vote(False, 0, 0)
         score = sub.score_x10
         if self.kind == "noisy":
@@ -104,9 +110,12 @@ def decided_early(
 ) -> bool:
     """Whether the contract finalises ``sub`` before its window closes (``can_finalise``).
 
-    A side has ``quorum`` votes and every panellist that may vote (all but
-    the submitter) has voted; otherwise the indicator waits for the window.
+    Every eligible panellist (all but the submitter: the bots' panel has no
+    affiliations) has voted and a side has decided under the indicator's
+    quorum (:func:`sharing.chain.ais.ballot_quorum` of the eligible seats and
+    governance's ``quorum``); otherwise the indicator waits for the window.
     """
-    valid = sum(v.valid for _, v in cast)
     voters = sum(bot.address != sub.submitter for bot in panel)
-    return max(valid, len(cast) - valid) >= quorum and len(cast) == voters
+    valid = sum(v.valid for _, v in cast)
+    q = ballot_quorum(voters, quorum, len(panel))
+    return len(cast) == voters and decided_status(valid, len(cast) - valid, q) != Status.PENDING

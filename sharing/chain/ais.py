@@ -32,6 +32,7 @@ class Status(IntEnum):
     VERIFIED = 2
     REJECTED = 3
     EXPIRED = 4
+    SUPERSEDED = 5
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,79 @@ class IndicatorState:
     reward: int
 
 
-def commitment_of(content_hash: bytes, salt: bytes, sender: str) -> bytes:
-    """``keccak256(abi_encode(content_hash, salt, sender))``, as the contract checks it."""
-    return keccak(encode(["bytes32", "bytes32", "address"], [content_hash, salt, sender]))
+@dataclass(frozen=True)
+class IndicatorTerms:
+    """What the reveal fixed (``AisAlliance.indicator_terms``)."""
+
+    eligible_seats: int
+    price_bps: int
+    appointment_mark: int
+
+    @property
+    def eligible_count(self) -> int:
+        """Number of seats eligible to vote on the indicator."""
+        return bin(self.eligible_seats).count("1")
+
+
+def commitment_of(
+    content_hash: bytes,
+    salt: bytes,
+    sender: str,
+    category: int = 0,
+    claimed_class: int = 0,
+    semantic_key: bytes | None = None,
+) -> bytes:
+    """The commitment the contract checks at reveal.
+
+    ``keccak256(abi_encode(content_hash, semantic_key, category, claimed_class, salt, sender))``:
+    everything that decides the reward is bound before anyone sees it.
+    ``semantic_key`` defaults to the content hash itself (opaque content, see
+    :func:`opaque_key`).
+    """
+    key = opaque_key(content_hash) if semantic_key is None else semantic_key
+    return keccak(
+        encode(
+            ["bytes32", "bytes32", "uint256", "uint256", "bytes32", "address"],
+            [content_hash, key, category, claimed_class, salt, sender],
+        )
+    )
+
+
+def opaque_key(content_hash: bytes) -> bytes:
+    """The semantic key of content the caller cannot normalise: its own hash.
+
+    Real bundles carry the key of :mod:`sharing.standards.semantic_key`; the
+    panel checks that the declared key is the content's and votes invalid
+    otherwise, so an opaque key never dodges the duplicate rule of a real one.
+    """
+    return content_hash
+
+
+def ballot_quorum(eligible: int, governance_quorum: int, panel_size: int) -> int:
+    """An indicator's quorum, fixed at its reveal (mirror of ``AisAlliance.reveal``).
+
+    A strict majority of the seats eligible for it, raised to governance's
+    quorum taken as a fraction of the whole panel and applied to those seats
+    (rounded up): ``max(n // 2 + 1, ceil(quorum * n / panel_size))``. So a
+    supermajority set by governance carries over, and a firm with its own
+    panellists (not eligible for its indicators) needs no more than others.
+    """
+    if eligible < 1 or panel_size < eligible:
+        raise ValueError("an indicator needs 1..panel_size eligible seats")
+    return max(eligible // 2 + 1, -(-governance_quorum * eligible // panel_size))
+
+
+def decided_status(valid: int, invalid: int, quorum: int) -> Status:
+    """The side a ballot has decided (mirror of ``AisAlliance._decided``).
+
+    VERIFIED needs at least ``quorum`` valid votes *and* more valid than
+    invalid votes; REJECTED the same for the invalid side; else PENDING.
+    """
+    if valid >= quorum and valid > invalid:
+        return Status.VERIFIED
+    if invalid >= quorum and invalid > valid:
+        return Status.REJECTED
+    return Status.PENDING
 
 
 def new_salt() -> bytes:
@@ -158,15 +229,33 @@ class AisSystem:
 
     # ---------------------------------------------------------- lifecycle
 
-    def commit(self, firm: str, content_hash: bytes, salt: bytes) -> dict[str, Any]:
-        """Commit to ``content_hash`` with ``salt`` (the firm keeps the salt)."""
-        return self.tx("commit", commitment_of(content_hash, salt, firm), sender=firm)
+    def commit(
+        self,
+        firm: str,
+        content_hash: bytes,
+        salt: bytes,
+        category: int = 0,
+        claimed_class: int = 0,
+        semantic_key: bytes | None = None,
+    ) -> dict[str, Any]:
+        """Commit to an indicator and its priced terms (the firm keeps the salt)."""
+        commitment = commitment_of(content_hash, salt, firm, category, claimed_class, semantic_key)
+        return self.tx("commit", commitment, sender=firm)
 
     def reveal(
-        self, firm: str, content_hash: bytes, salt: bytes, category: int, claimed_class: int
+        self,
+        firm: str,
+        content_hash: bytes,
+        salt: bytes,
+        category: int = 0,
+        claimed_class: int = 0,
+        semantic_key: bytes | None = None,
     ) -> dict[str, Any]:
-        """Reveal a commitment (must be mined in a later block than the commit)."""
-        return self.tx("reveal", content_hash, salt, category, claimed_class, sender=firm)
+        """Reveal a commitment (in a later block than the commit, with the same terms)."""
+        key = opaque_key(content_hash) if semantic_key is None else semantic_key
+        return self.tx(
+            "reveal", content_hash, key, category, claimed_class, salt, sender=firm
+        )
 
     def vote(
         self, panellist: str, content_hash: bytes, valid: bool, score_x10: int, scope: int
@@ -203,6 +292,20 @@ class AisSystem:
             scope=raw[11],
             reward=raw[12],
         )
+
+    def terms(self, content_hash: bytes) -> IndicatorTerms:
+        """Eligible seats, price index and appointment mark fixed at the reveal."""
+        seats, price, mark = self.call("indicator_terms", content_hash)
+        return IndicatorTerms(int(seats), int(price), int(mark))
+
+    def key_holder(self, semantic_key: bytes) -> bytes | None:
+        """The content hash holding ``semantic_key`` on chain, if any."""
+        held = bytes(self.call("key_holder", semantic_key))
+        return None if held == bytes(32) else held
+
+    def surplus(self) -> int:
+        """Wei held beyond the books (forced in outside ``fund``)."""
+        return int(self.call("surplus"))
 
     def schedule(self) -> RewardSchedule:
         """The reward tables in force."""

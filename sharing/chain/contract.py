@@ -229,11 +229,11 @@ class Handle:
         return [(n, a) for _, n, a in sorted(found, key=lambda t: t[0])]
 
 
-def deploy(chain: Chain, artifact: Artifact, *args: Any, sender: str) -> Handle:
-    """Deploy ``artifact`` with constructor ``args`` from ``sender``."""
+def deploy(chain: Chain, artifact: Artifact, *args: Any, sender: str, value: int = 0) -> Handle:
+    """Deploy ``artifact`` with constructor ``args`` from ``sender`` (``value`` wei to a payable one)."""
     factory = chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     with translate_reverts(f"{artifact.name}.__init__"):
-        tx_hash = factory.constructor(*args).transact({"from": sender})
+        tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})
         receipt = chain.w3.eth.wait_for_transaction_receipt(tx_hash)
     if receipt["status"] != 1 or not receipt["contractAddress"]:
         raise ChainError(f"deploying {artifact.name} failed")

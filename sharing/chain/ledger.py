@@ -28,6 +28,10 @@ class IndicatorHistory:
     scope: int = 0
     reward: int = 0
     superseded: list[str] = field(default_factory=list)
+    #: Semantic key, price index and eligible seats fixed at its (last) reveal.
+    semantic_key: bytes = b""
+    price_bps: int = 0
+    eligible_seats: int = 0
     #: Wei credited or owed carrying its hash (its reward, once, if all is well).
     paid: int = 0
     #: VERIFIED finalisations of its hash (at most one, if all is well).
@@ -46,7 +50,16 @@ class Ledger:
     unallocated: int = 0
     funded: int = 0
     claimed: int = 0
+    swept: int = 0
     events: int = 0
+
+    def verified_by_key(self) -> dict[bytes, list[bytes]]:
+        """Content hashes VERIFIED under each semantic key (one each, if all is well)."""
+        found: dict[bytes, list[bytes]] = defaultdict(list)
+        for h, hist in self.indicators.items():
+            if hist.verified_count:
+                found[hist.semantic_key].append(h)
+        return dict(found)
 
     @property
     def total_claimable(self) -> int:
@@ -68,12 +81,17 @@ class Ledger:
         elif name == "IndicatorRevealed":
             old = self.indicators.get(a["content_hash"])
             hist = IndicatorHistory(a["firm"], a["category"], a["claimed_class"], Status.PENDING)
+            hist.semantic_key, hist.price_bps = a["semantic_key"], a["price_bps"]
+            hist.eligible_seats = a["eligible_seats"]
             if old is not None:
                 hist.superseded, hist.paid = old.superseded, old.paid
                 hist.verified_count = old.verified_count
             self.indicators[a["content_hash"]] = hist
         elif name == "IndicatorSuperseded":
-            self.indicators[a["content_hash"]].superseded.append(a["displaced"])
+            displaced = self.indicators[a["content_hash"]]
+            displaced.superseded.append(a["displaced"])
+            if a["by_content_hash"] != a["content_hash"]:
+                displaced.status = Status.SUPERSEDED
         elif name == "VoteCast":
             self.indicators[a["content_hash"]].votes.append(
                 {k: a[k] for k in ("panellist", "valid", "score_x10", "scope")}
@@ -102,6 +120,8 @@ class Ledger:
         elif name == "RewardClaimed":
             self.claimable[a["firm"]] -= a["amount"]
             self.claimed += a["amount"]
+        elif name == "SurplusSwept":
+            self.swept += a["amount"]
 
 
 def rebuild(system: AisSystem, from_block: int = 0) -> Ledger:

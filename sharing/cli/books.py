@@ -57,7 +57,7 @@ def _render(r: dict[str, Any]) -> None:
     t = Table(title=f"Books of alliance {r['alliance']} (chain {r['chain_id']})")
     t.add_column("figure")
     t.add_column("wei", justify="right")
-    for key in ("balance", "total_claimable", "unallocated", "total_owed"):
+    for key in ("balance", "total_claimable", "unallocated", "total_owed", "surplus"):
         t.add_row(key.replace("_", " "), f"{r[key]:,}")
     console.print(t)
     if r["problems"]:
@@ -65,9 +65,14 @@ def _render(r: dict[str, Any]) -> None:
             console.print(f"[red]problem:[/red] {p}")
     else:
         console.print(
-            "books hold: ledger from events == storage, balance == claimable + unallocated, "
-            "no indicator paid twice"
+            "books hold: ledger from events == storage, balance == claimable + unallocated "
+            "+ surplus, no indicator or observable paid twice"
         )
+        if r["surplus"]:
+            console.print(
+                f"surplus: {r['surplus']:,} wei forced in outside fund() (governance may "
+                "sweep it with sweep_surplus)"
+            )
     for h in r["finalised"]:
         console.print(f"finalised {h}")
     for p in r["pending"]:
@@ -152,6 +157,7 @@ def books(
         "total_claimable": check.total_claimable,
         "unallocated": check.unallocated,
         "total_owed": check.total_owed,
+        "surplus": max(check.surplus, 0),
         "problems": check.problems,
         "finalised": ["0x" + h.hex() for h in finalised],
         "pending": pending,

@@ -147,6 +147,7 @@ def submit(
         new_salt,
     )
     from sharing.chain.connect import rpc_chain
+    from sharing.standards.semantic_key import semantic_key
     from sharing.standards.stix import class_code
 
     # Offline checks: the bundle, its category and class, the firm's address.
@@ -176,6 +177,9 @@ def submit(
         raise ChainError(
             f"{account} is not a member of the alliance at {system.address}; nothing sent"
         )
+    if int(system.call("panel_size")) == 0:
+        raise ChainError(f"the alliance at {system.address} has no panel yet; nothing sent")
+    key = semantic_key(ib.canonical_json)
     state = system.indicator(ib.content_hash)
     if state.status != Status.NONE and not (
         state.status == Status.EXPIRED and state.submitter == account
@@ -184,11 +188,21 @@ def submit(
             f"content {ib.hash_hex} is already held by {state.submitter} "
             f"({state.status.name.lower()}); nothing sent"
         )
+    holder = system.key_holder(key)
+    if holder is not None and holder != ib.content_hash:
+        held = system.indicator(holder)
+        if not (held.status == Status.EXPIRED and held.submitter == account):
+            raise ChainError(
+                f"the observable of {ib.hash_hex} (semantic key 0x{key.hex()}) is already "
+                f"held by 0x{holder.hex()} of {held.submitter} ({held.status.name.lower()}); "
+                "nothing sent"
+            )
     # Send: commit, then reveal in a later block.
     salt = new_salt()
-    first = system.tx("commit", commitment_of(ib.content_hash, salt, account), sender=account)
+    commitment = commitment_of(ib.content_hash, salt, account, cat, cls, key)
+    first = system.tx("commit", commitment, sender=account)
     _wait_for_next_block(chain, int(first["blockNumber"]))
-    second = system.reveal(account, ib.content_hash, salt, cat, cls)
+    second = system.reveal(account, ib.content_hash, salt, cat, cls, key)
     after = system.indicator(ib.content_hash)
     result = _describe(ib) | {
         "firm": account,
@@ -197,6 +211,7 @@ def submit(
         "alliance": system.address,
         "chain_id": chain.chain_id,
         "transactions": [first["transactionHash"].hex(), second["transactionHash"].hex()],
+        "semantic_key": "0x" + key.hex(),
         "vote_opens": after.vote_opens,
         "vote_closes": after.vote_closes,
     }

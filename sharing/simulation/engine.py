@@ -38,6 +38,7 @@ from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
 from sharing.simulation.faults import node_guard
 from sharing.simulation.regimes import NEUTRAL_PRICE, UNIT_WEI, Regime, TierParams
+from sharing.standards.semantic_key import semantic_key
 from sharing.standards.synthetic import generate_indicator
 
 FloatArray = npt.NDArray[np.float64]
@@ -195,34 +196,38 @@ class Alliance:
         self.phase = "advance"
         self._advance_to_next_epoch()
         subs: list[Submission] = []
-        cats: list[tuple[int, int]] = []
+        terms: list[tuple[bytes, int, int]] = []
         bundles: dict[bytes, str] = {}
         for f, share in zip(self.firms, shares, strict=True):
             if share:
                 ind = generate_indicator(rng, tlp="green")
                 subs.append(Submission(ind.content_hash, f.address, True, ind.score_x10, ind.scope))
-                cats.append((ind.category, ind.indicator_class))
+                terms.append((semantic_key(ind.bundle_json), ind.category, ind.indicator_class))
                 bundles[ind.content_hash] = ind.bundle_json
         junk = 0
         if self.ally is not None and self.junk_rate > 0 and rng.random() < self.junk_rate:
             ind = generate_indicator(rng, tlp="green")
             subs.append(Submission(ind.content_hash, self.ally, False, ind.score_x10, ind.scope))
-            cats.append((ind.category, ind.indicator_class))
+            terms.append((semantic_key(ind.bundle_json), ind.category, ind.indicator_class))
             junk = 1
         salts = [new_salt() for _ in subs]
         self.phase = "commit"
         s.alliance.transact_many(
             [
-                ("commit", (_commitment(sub, salt),), sub.submitter)
-                for sub, salt in zip(subs, salts, strict=True)
+                (
+                    "commit",
+                    (commitment_of(sub.content_hash, salt, sub.submitter, c, k, key),),
+                    sub.submitter,
+                )
+                for sub, salt, (key, c, k) in zip(subs, salts, terms, strict=True)
             ]
         )
         chain.mine()
         self.phase = "reveal"
         s.alliance.transact_many(
             [
-                ("reveal", (sub.content_hash, salt, cat, cls), sub.submitter)
-                for sub, salt, (cat, cls) in zip(subs, salts, cats, strict=True)
+                ("reveal", (sub.content_hash, key, c, k, salt), sub.submitter)
+                for sub, salt, (key, c, k) in zip(subs, salts, terms, strict=True)
             ]
         )
         chain.advance_time(REVEAL_WINDOW)
@@ -424,6 +429,3 @@ class PesimRounds:
                 result.pesim_tax_wei[i] = out.transfers[j]
         return self.system.contract.transactions - tx0
 
-
-def _commitment(sub: Submission, salt: bytes) -> bytes:
-    return commitment_of(sub.content_hash, salt, sub.submitter)

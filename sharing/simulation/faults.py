@@ -124,6 +124,16 @@ class BookCheck:
     problems: list[str] = field(default_factory=list)
 
     @property
+    def surplus(self) -> int:
+        """Wei held beyond the books (forced in outside ``fund``); never negative if sound.
+
+        A surplus is not a fault of the books: anyone can force ether into a
+        contract (a ``selfdestruct``, a block reward). It is reported, and
+        governance may sweep it (``sweep_surplus``).
+        """
+        return self.balance - self.total_claimable - self.unallocated
+
+    @property
     def ok(self) -> bool:
         """No problem found."""
         return not self.problems
@@ -146,10 +156,10 @@ def check_books(system: AisSystem) -> BookCheck:
         total_owed=int(call("total_owed")),
     )
     problems = check.problems
-    if check.balance != check.total_claimable + check.unallocated:
+    if check.surplus < 0:
         problems.append(
-            f"balance {check.balance} != claimable {check.total_claimable} "
-            f"+ unallocated {check.unallocated}"
+            f"balance {check.balance} < claimable {check.total_claimable} "
+            f"+ unallocated {check.unallocated}: the alliance cannot pay what it holds for others"
         )
     ledger = rebuild(system)
     accounts = set(ledger.claimable) | set(ledger.owed) | set(ledger.reputation)
@@ -166,7 +176,7 @@ def check_books(system: AisSystem) -> BookCheck:
         ("unallocated", ledger.unallocated, check.unallocated),
         ("total claimable", ledger.total_claimable, check.total_claimable),
         ("total owed", ledger.total_owed, check.total_owed),
-        ("funded - claimed", ledger.funded - ledger.claimed, check.balance),
+        ("funded - claimed", ledger.funded - ledger.claimed, check.balance - check.surplus),
     ):
         if rebuilt != stored:
             problems.append(f"{what}: events {rebuilt}, storage {stored}")
@@ -181,6 +191,12 @@ def check_books(system: AisSystem) -> BookCheck:
             problems.append(f"indicator 0x{h.hex()} verified {hist.verified_count} times")
         if hist.paid != state.reward:
             problems.append(f"indicator 0x{h.hex()}: reward {state.reward}, paid {hist.paid}")
+    for key, hashes in ledger.verified_by_key().items():
+        if len(hashes) > 1:
+            problems.append(
+                f"observable 0x{key.hex()} verified {len(hashes)} times: "
+                + ", ".join("0x" + h.hex() for h in hashes)
+            )
         if state.status == Status.PENDING:
             check.pending.append(h)
     return check

@@ -30,10 +30,12 @@ class FrontRunner:
     me: str
     tried: list[tuple[str, str]] = field(default_factory=list)
 
-    def saw_reveal(self, calldata: bytes) -> tuple[bytes, bytes, int, int]:
-        """Decode an honest ``reveal`` seen in the mempool: (hash, salt, category, class)."""
-        assert calldata[:4] == self.system.alliance.calldata("reveal", H, H, 0, 0)[:4]
-        return decode(["bytes32", "bytes32", "uint256", "uint256"], calldata[4:])
+    def saw_reveal(self, calldata: bytes) -> tuple[bytes, bytes, int, int, bytes]:
+        """Decode an honest ``reveal`` seen in the mempool: (hash, salt, category, class, key)."""
+        assert calldata[:4] == self.system.alliance.calldata("reveal", H, H, 0, 0, H)[:4]
+        h, key, cat, cls, salt = decode(
+            ["bytes32", "bytes32", "uint256", "uint256", "bytes32"], calldata[4:])
+        return h, salt, cat, cls, key
 
     def attempt(self, label: str, fn, *args) -> bool:
         """Send one attack; record the reason that stopped it (or ``"succeeded"``)."""
@@ -47,47 +49,47 @@ class FrontRunner:
 
 
 def honest_reveal_calldata(system: AisSystem, content_hash: bytes, salt: bytes) -> bytes:
-    return system.alliance.calldata("reveal", content_hash, salt, 4, 0)
+    return system.alliance.calldata("reveal", content_hash, content_hash, 4, 0, salt)
 
 
 def test_front_runner__every_race_on_a_reveal_fails(system: AisSystem, actors, rogue, life, everyone):
     honest = actors.firm_core
     salt = new_salt()
-    system.commit(honest, H, salt)
+    system.commit(honest, H, salt, 4, 0)
     system.chain.mine()
     bot = FrontRunner(system, rogue)
-    h, s, cat, cls = bot.saw_reveal(honest_reveal_calldata(system, H, salt))
+    h, s, cat, cls, key = bot.saw_reveal(honest_reveal_calldata(system, H, salt))
     before = books(system, everyone)
 
     # 1. Replay the honest reveal from its own account: the commitment binds the sender.
-    assert not bot.attempt("replay reveal", system.reveal, rogue, h, s, cat, cls)
+    assert not bot.attempt("replay reveal", system.reveal, rogue, h, s, cat, cls, key)
     # 2. Copy the honest commitment value and reveal it: still bound to the honest sender.
-    system.tx("commit", commitment_of(h, s, honest), sender=rogue)
+    system.tx("commit", commitment_of(h, s, honest, cat, cls, key), sender=rogue)
     system.chain.mine()
-    assert not bot.attempt("reveal copied commitment", system.reveal, rogue, h, s, cat, cls)
+    assert not bot.attempt("reveal copied commitment", system.reveal, rogue, h, s, cat, cls, key)
     assert bot.tried == [("replay reveal", Revert.NO_SUCH_COMMITMENT),
                          ("reveal copied commitment", Revert.NO_SUCH_COMMITMENT)]
     # 3. Commit the seen content under its own salt and reveal first: it lands...
     own_salt = new_salt()
-    system.commit(rogue, h, own_salt)
+    system.commit(rogue, h, own_salt, cat, cls, key)
     system.chain.mine()
-    assert bot.attempt("commit+reveal ahead", system.reveal, rogue, h, own_salt, cat, cls)
+    assert bot.attempt("commit+reveal ahead", system.reveal, rogue, h, own_salt, cat, cls, key)
     assert system.indicator(H).submitter == rogue
     # ... until the honest reveal is mined: the older commitment takes it back.
-    r = system.reveal(honest, h, s, cat, cls)
+    r = system.reveal(honest, h, s, cat, cls, key)
     assert system.alliance.events(r, "IndicatorSuperseded") == [
-        {"content_hash": H, "displaced": rogue, "firm": honest}]
+        {"content_hash": H, "displaced": rogue, "firm": honest, "by_content_hash": H}]
     # 4. Try to take it back again: its commitment is spent, a new one is younger.
-    assert not bot.attempt("re-reveal", system.reveal, rogue, h, own_salt, cat, cls)
+    assert not bot.attempt("re-reveal", system.reveal, rogue, h, own_salt, cat, cls, key)
     again = new_salt()
-    system.commit(rogue, h, again)
+    system.commit(rogue, h, again, cat, cls, key)
     system.chain.mine()
-    assert not bot.attempt("fresh commit", system.reveal, rogue, h, again, cat, cls)
+    assert not bot.attempt("fresh commit", system.reveal, rogue, h, again, cat, cls, key)
     assert bot.tried[-2:] == [("re-reveal", Revert.NO_SUCH_COMMITMENT),
                               ("fresh commit", Revert.DUPLICATE_CONTENT)]
 
     # The honest firm is verified and paid exactly the quote; the front-runner nothing.
-    price = system.price_index(cat)
+    price = system.terms(H).price_bps
     life.open_voting()
     system.vote(actors.panellist_a, H, True, 88, 1)
     system.vote(actors.panellist_b, H, True, 88, 1)
@@ -117,7 +119,7 @@ def test_front_runner__same_block_commit_and_reveal__reverts(system: AisSystem, 
     before = books(system, [rogue, actors.firm_core])
     f = system.alliance.contract.functions
     with reverts(Revert.REVEAL_IN_THE_COMMIT_BLOCK), translate_reverts("reveal"):
-        f.reveal(H, own, 0, 0).call({"from": rogue}, block_identifier="latest")
+        f.reveal(H, H, 0, 0, own).call({"from": rogue}, block_identifier="latest")
     assert books(system, [rogue, actors.firm_core]) == before
 
 
@@ -125,7 +127,7 @@ def test_replayed_signed_transaction__refused_by_nonce(system: AisSystem, actors
     """The very bytes of an honest signed reveal, broadcast again, are not executed twice."""
     w3, honest = system.chain.w3, actors.firm_core
     salt = new_salt()
-    system.commit(honest, H, salt)
+    system.commit(honest, H, salt, 4, 0)
     system.chain.mine()
     tx = {"to": system.address, "data": honest_reveal_calldata(system, H, salt), "value": 0,
           "gas": 200_000, "gasPrice": w3.eth.gas_price, "nonce": w3.eth.get_transaction_count(honest),

@@ -182,7 +182,7 @@ def test_panel_never_reaches_quorum__expires_unpaid_and_can_come_back(system: Ai
 
 def test_reseated_panellist__cannot_vote_twice(system: AisSystem, actors, life):
     """Re-seating (remove, fill the seat, re-appoint) used to give a second vote; the
-    panel of an indicator is now fixed when its voting opens."""
+    panel of an indicator is fixed at its reveal."""
     life.submit(actors.firm_core, H)
     life.open_voting()
     system.vote(actors.panellist_a, H, False, 0, 0)
@@ -190,12 +190,12 @@ def test_reseated_panellist__cannot_vote_twice(system: AisSystem, actors, life):
     system.tx("remove_panellist", actors.panellist_a, sender=gov)
     system.appoint_panellist(actors.spare[0])         # takes the freed seat 0
     system.appoint_panellist(actors.panellist_a)      # a new seat
-    with reverts(Revert.APPOINTED_AFTER_VOTING_OPENED):
+    with reverts(Revert.SEAT_NOT_ELIGIBLE):
         system.vote(actors.panellist_a, H, False, 0, 0)
-    with reverts(Revert.APPOINTED_AFTER_VOTING_OPENED):  # nor can governance stack the vote
+    with reverts(Revert.SEAT_NOT_ELIGIBLE):  # nor can governance stack the vote
         system.vote(actors.spare[0], H, True, 50, 0)
     assert system.indicator(H).invalid_votes == 1
-    # the panellists appointed later vote on indicators whose voting opens later
+    # the panellists appointed later vote on indicators revealed later
     life.submit(actors.firm_core, b"\x77" * 32)
     life.open_voting()
     system.vote(actors.panellist_a, b"\x77" * 32, True, 50, 0)

@@ -31,9 +31,10 @@ def attacker_contract(system: AisSystem, actors, life) -> Handle:
                     sender=actors.attacker)
     system.register_member(handle.address, 0)
     salt = new_salt()
-    handle.transact("commit", commitment_of(H_ATTACK, salt, handle.address), sender=actors.attacker)
+    handle.transact("commit", commitment_of(H_ATTACK, salt, handle.address, 2, 0),
+                    sender=actors.attacker)
     system.chain.mine()
-    handle.transact("reveal", H_ATTACK, salt, 2, 0, sender=actors.attacker)
+    handle.transact("reveal", H_ATTACK, H_ATTACK, 2, 0, salt, sender=actors.attacker)
     life.open_voting()
     system.vote(actors.panellist_a, H_ATTACK, True, 98, 2)
     system.vote(actors.panellist_b, H_ATTACK, True, 98, 2)
