@@ -20,9 +20,19 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from sharing.cli import books, chain, duopoly, game, indicator, pesim, report, simulate
+    from sharing.cli import (
+        audit,
+        books,
+        chain,
+        duopoly,
+        game,
+        indicator,
+        pesim,
+        report,
+        simulate,
+    )
 
-    for module in (chain, indicator, books, simulate, game, pesim, duopoly, report):
+    for module in (chain, indicator, books, audit, simulate, game, pesim, duopoly, report):
         for command in module.COMMANDS:
             cli.add_command(command)
 
