@@ -26,10 +26,26 @@ Realism, and what is assumed
   ISAC marking and TLP:RED is never drawn (the pool refuses it).  Pass
   your own :class:`SyntheticMix` to change any of them.
 * **Content that cannot be mistaken for real intelligence.** IP addresses
-  come from the RFC 5737 documentation ranges, domains, URLs and e-mail
-  addresses from the RFC 2606 reserved ``example.*`` domains, file hashes
-  are random, CVE ids use the year 2099, and every description says
-  "synthetic".
+  come from the IPv6 documentation prefix ``2001:db8::/32`` (RFC 3849),
+  domains, URLs and e-mail addresses from the RFC 2606 reserved
+  ``example.*`` domains, file hashes are random, CVE ids use the year 2099,
+  and every description says "synthetic".
+
+Unique observables
+------------------
+The contract refuses a second indicator with the same semantic key
+(:mod:`sharing.standards.semantic_key`: the normalised pattern), so two
+drawn indicators must not share an observable unless the same seed is
+used twice (then the whole bundle repeats, on purpose).  Draws are
+independent, with no memory across calls, firms or rounds, so uniqueness
+comes from the size of each observable space: at least ``3 * 36**10``
+(about ``1.1e16``) values for a domain, ``2**96`` for an IPv6 address,
+more for URLs and e-mail addresses, ``2**256`` for a file hash.  By the
+birthday bound, ten thousand indicators of one kind share an observable
+with probability below ``5e-9``.  IPv4 is not used: RFC 5737's three
+documentation ``/24`` blocks hold only 762 host addresses, so a few dozen
+IPv4 indicators already repeat one (the earlier generator, which drew
+them, repeated 73 patterns among 2,000 indicators of seed 5).
 
 Reproducibility
 ---------------
@@ -44,12 +60,13 @@ overrides, so overriding one field does not reshuffle the others.
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Final
 
 import numpy as np
@@ -58,6 +75,7 @@ from cvss import CVSS3, CVSS4
 
 from sharing.errors import InputError
 from sharing.standards.cvss import BAND_NAMES, parse_cvss, severity_band
+from sharing.standards.semantic_key import semantic_key as _semantic_key
 from sharing.standards.stix import (
     CATEGORIES,
     NUM_CATEGORIES,
@@ -202,6 +220,14 @@ class SyntheticIndicator:
         """``0x``-prefixed hex of the content hash."""
         return "0x" + self.content_hash.hex()
 
+    @cached_property
+    def semantic_key(self) -> bytes:
+        """The bundle's semantic key (32 bytes), committed with the content hash.
+
+        Computed on first use (about 4 ms): most callers only need the hash.
+        """
+        return _semantic_key(self.bundle_json)
+
 
 # --------------------------------------------------------------------------
 # CVSS vectors by band
@@ -274,7 +300,7 @@ def _draw_cvss40(rng: np.random.Generator, band: int) -> str:
 
 # Observable kinds a tactic's indicators typically carry.
 _KINDS_BY_TACTIC: Final = {
-    "reconnaissance": ("ipv4",),
+    "reconnaissance": ("ip",),
     "resource-development": ("domain", "url"),
     "initial-access": ("url", "email", "file"),
     "execution": ("file",),
@@ -282,11 +308,11 @@ _KINDS_BY_TACTIC: Final = {
     "privilege-escalation": ("file",),
     "defense-evasion": ("file",),
     "credential-access": ("url", "domain"),
-    "discovery": ("file", "ipv4"),
-    "lateral-movement": ("ipv4", "file"),
+    "discovery": ("file", "ip"),
+    "lateral-movement": ("ip", "file"),
     "collection": ("file",),
-    "command-and-control": ("ipv4", "domain", "url"),
-    "exfiltration": ("domain", "ipv4"),
+    "command-and-control": ("ip", "domain", "url"),
+    "exfiltration": ("domain", "ip"),
     "impact": ("file",),
 }
 
@@ -323,7 +349,8 @@ _MALWARE_TYPE_BY_TACTIC: Final = {
     "initial-access": "dropper",
 }
 
-_DOC_NETS: Final = ("192.0.2", "198.51.100", "203.0.113")  # RFC 5737
+#: RFC 3849 IPv6 documentation prefix ``2001:db8::/32``; the other 96 bits are drawn.
+_DOC_IPV6_PREFIX: Final = 0x20010DB8 << 96
 _DOC_DOMAINS: Final = ("example.com", "example.net", "example.org")  # RFC 2606
 _ALPHABET: Final = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -333,10 +360,15 @@ def _label(rng: np.random.Generator, length: int = 10) -> str:
 
 
 def _observable(rng: np.random.Generator, kind: str) -> tuple[str, str]:
-    """Draw (pattern, short description) of an observable of ``kind`` from reserved spaces."""
-    if kind == "ipv4":
-        address = f"{_DOC_NETS[int(rng.integers(3))]}.{int(rng.integers(1, 255))}"
-        return f"[ipv4-addr:value = '{address}']", f"IPv4 address {address}"
+    """Draw (pattern, short description) of an observable of ``kind`` from reserved spaces.
+
+    Every kind draws from a space large enough that independent draws do not
+    repeat (see "Unique observables" in the module docstring).
+    """
+    if kind == "ip":
+        # RFC 5952 text (what ipaddress prints): already the semantic key's normal form.
+        address = str(ipaddress.IPv6Address(_DOC_IPV6_PREFIX | int.from_bytes(rng.bytes(12))))
+        return f"[ipv6-addr:value = '{address}']", f"IPv6 address {address}"
     host = f"{_label(rng)}.{_DOC_DOMAINS[int(rng.integers(3))]}"
     if kind == "domain":
         return f"[domain-name:value = '{host}']", f"domain {host}"
@@ -527,7 +559,9 @@ def generate_indicators(
     Returns
     -------
     list of SyntheticIndicator
-        Distinct indicators (their ids differ, hence their hashes).
+        Distinct indicators: their ids differ, hence their hashes, and so do
+        their observables, hence their semantic keys (see the module
+        docstring).
 
     Raises
     ------
