@@ -8,8 +8,8 @@
         an operator with money. Governance opens a round for N members
         (2 <= N <= 32) with a collateral, a wei value of one utility unit and
         two windows. Each member registers by posting the collateral; once
-        all N have, each sends one message m_i = (pi_i >= 0, x_i) in fixed
-        point. When every message is in, or the message window has closed,
+        all N have, each sends one message m_i = (pi_i >= 0, x_i >= 0) in
+        fixed point. When every message is in, or the message window has closed,
         anyone settles: the contract computes x_hat = (1/N) sum_i x_i and
         every tax t_i of eq. (7), rounded to wei by one rule that keeps the
         sum of the taxes at exactly zero, and credits each member
@@ -25,8 +25,12 @@
      x = the mean of the submitted x (see `pesim_math._default_x`). A tax
      above the collateral takes the whole collateral and the shortfall is
      shared pro rata by the receivers (`pesim_math._transfers`). A message
-     with the wrong length, a negative price or a coordinate out of bounds
-     is refused. Pausing only stops new rounds and registrations: messages,
+     with the wrong length, a negative price, a negative investment or a
+     coordinate out of bounds is refused: every investment proposal is in
+     [0, MAX_ABS_X], so the outcome x_hat and every default message are
+     >= 0 (PESIM's incentive argument compares outcomes in the non-negative
+     orthant only; a negative x_hat_k let a member facing a positive
+     Lindahl price for k lower its own tax, see docs/pesim_onchain.md). Pausing only stops new rounds and registrations: messages,
      settlement, cancellation and withdrawals never stop, so a pauser can
      neither trap collateral nor silence a member.
 """
@@ -308,7 +312,7 @@ def submit(round_id: uint256, pi: DynArray[int256, MAX_N], x: DynArray[int256, M
             every participant has registered and before the message window
             closes.
     @dev Fixed point: pi_i[k] * PI_SCALE and x_i[k] * X_SCALE. Both vectors
-         have length N, 0 <= pi <= MAX_PI and |x| <= MAX_ABS_X.
+         have length N, 0 <= pi <= MAX_PI and 0 <= x <= MAX_ABS_X.
     @param round_id The round.
     @param pi The price proposal pi_i (one entry per participant).
     @param x The investment proposal x_i (one entry per participant).
@@ -555,7 +559,8 @@ def _check_message(pi: DynArray[int256, MAX_N], x: DynArray[int256, MAX_N], n: u
     for k: uint256 in range(n, bound=MAX_N):
         assert pi[k] >= 0, "pesim_settlement: negative price"
         assert pi[k] <= MAX_PI, "pesim_settlement: price out of range"
-        assert x[k] >= -MAX_ABS_X and x[k] <= MAX_ABS_X, "pesim_settlement: investment out of range"
+        assert x[k] >= 0, "pesim_settlement: negative investment"
+        assert x[k] <= MAX_ABS_X, "pesim_settlement: investment out of range"
 
 
 # natrix: NTX1 accepted - the frame holds N messages of N coordinates, bounded by MAX_N = 32; the worst settlement measured is 5.67M gas (docs/pesim_onchain.md, test_pesim_gas.py)

@@ -116,6 +116,7 @@ class Revert:
     MESSAGE_FOR_A_NON_SUBMITTER = "pesim_settlement: message for a non-submitter"
     MESSAGES_CLOSED = "pesim_settlement: messages closed"
     MESSAGES_STILL_OPEN = "pesim_settlement: messages still open"
+    NEGATIVE_INVESTMENT = "pesim_settlement: negative investment"
     NEGATIVE_PRICE = "pesim_settlement: negative price"
     NO_SUCH_MESSAGE = "pesim_settlement: no such message"
     NOTHING_TO_WITHDRAW = "pesim_settlement: nothing to withdraw"

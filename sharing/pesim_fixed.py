@@ -39,8 +39,18 @@ A participant that sent no message is given ``pi = 0`` and ``x`` = the mean
 of the submitted ``x`` truncated toward zero (:func:`default_x`).  A payer
 whose tax exceeds its collateral pays its whole collateral and the receivers
 share the shortfall pro rata (:func:`transfers`).  Messages with a wrong
-length, a negative price or a coordinate beyond ``MAX_PI`` / ``MAX_ABS_X``
-are refused (:func:`check_message`).
+length, a negative price, a negative investment or a coordinate beyond
+``MAX_PI`` / ``MAX_ABS_X`` are refused (:func:`check_message`).
+
+Investments are never negative
+------------------------------
+Every accepted ``x_i`` lies in ``[0, MAX_ABS_X]``, so the outcome
+``x_hat = (1/N) sum_i x_i`` and the default message are ``>= 0`` for every
+profile.  Theorem 1's argument compares a deviator's outcome with ``x*``,
+the minimiser of ``g_i(y) + l_i^T y`` over ``y >= 0`` only; with
+``x_hat_k < 0`` allowed, a participant facing a positive Lindahl price
+``l_ik`` lowered its tax by driving ``x_hat_k`` below zero and gained
+(``docs/pesim_onchain.md``, "Deviations").
 """
 
 from __future__ import annotations
@@ -63,7 +73,8 @@ PI_SCALE = 10**12
 #: Participants per round.
 MIN_N = 2
 MAX_N = 32
-#: Bounds on the integer messages; with them no intermediate of the contract exceeds 2**254.
+#: Bounds on the integer messages (``0 <= X <= MAX_ABS_X``, ``0 <= P <= MAX_PI``); with them
+#: no intermediate of the contract exceeds 2**254.
 MAX_ABS_X = 2**60
 MAX_PI = 2**60
 #: Largest wei value of one utility unit.
@@ -148,11 +159,16 @@ def encode_profile(pi: Any, x: Any) -> list[FixedMessage]:
 def check_message(message: FixedMessage, n: int) -> None:
     """Refuse what ``PesimSettlement.submit`` refuses, with the same reasons.
 
+    The rule, coordinate by coordinate in this order: ``pi[k] >= 0``,
+    ``pi[k] <= MAX_PI``, ``x[k] >= 0`` (so that ``x_hat >= 0`` for every
+    profile, see the module notes), ``x[k] <= MAX_ABS_X``.
+
     Raises
     ------
     InputError
-        Wrong length, negative price, price above ``MAX_PI`` or investment
-        beyond ``MAX_ABS_X``; the message names the contract's reason.
+        Wrong length, negative price, price above ``MAX_PI``, negative
+        investment or investment above ``MAX_ABS_X``; the message names the
+        contract's reason.
     """
     if len(message.pi) != n or len(message.x) != n:
         raise InputError(f"{Revert.WRONG_MESSAGE_LENGTH} (need {n} entries)")
@@ -161,10 +177,10 @@ def check_message(message: FixedMessage, n: int) -> None:
             raise InputError(f"{Revert.NEGATIVE_PRICE} (pi[{k}] = {p})")
         if p > MAX_PI:
             raise InputError(f"{Revert.PRICE_OUT_OF_RANGE} (pi[{k}] = {p} > {MAX_PI})")
-        if abs(v) > MAX_ABS_X:
-            raise InputError(
-                f"{Revert.INVESTMENT_OUT_OF_RANGE} (|x[{k}]| = {abs(v)} > {MAX_ABS_X})"
-            )
+        if v < 0:
+            raise InputError(f"{Revert.NEGATIVE_INVESTMENT} (x[{k}] = {v})")
+        if v > MAX_ABS_X:
+            raise InputError(f"{Revert.INVESTMENT_OUT_OF_RANGE} (x[{k}] = {v} > {MAX_ABS_X})")
 
 
 # --------------------------------------------------------------------------- the rounding rule

@@ -490,6 +490,33 @@ class EquilibriumRoundReport:
         }
 
 
+def minimum_collateral(game: IDSGame, wei_per_unit: int) -> int:
+    """The smallest collateral at which defaulting on a tax never pays, in wei.
+
+    A participant's transfer is at least ``min(t_i, C)``: a payer pays its
+    tax or its whole collateral ``C``, and a receiver's pro-rata share of a
+    shortfall only lowers what it receives.  Whoever defaults therefore
+    gets at most ``-C - g_i(x_hat) <= -C`` (``g_i >= 0`` because
+    ``x_hat >= 0``, which the contract enforces), against
+    ``u_i* = -(g_i(x*) + l_i^T x*)`` at equilibrium.  So
+    ``C >= max_i (g_i(x*) + l_i^T x*)`` (and ``C >= max_i l_i^T x*``, implied,
+    so that the equilibrium itself has no shortfall) is exactly what makes
+    the ``walk-away`` deviation of :mod:`sharing.chain.pesim_deviations`
+    not pay.  The contract cannot check it (it does not know the game):
+    governance must, and :func:`recommended_collateral` is at least twice
+    this.
+
+    Returns
+    -------
+    int
+        ``ceil(wei_per_unit * max(0, max_i (g_i(x*) + l_i^T x*)))``, at least 1 wei.
+    """
+    opt = social_optimum(game)
+    tax = lindahl_prices(game, opt).equilibrium_taxes()
+    need = max(game.user_cost(i, opt.x) + float(tax[i]) for i in range(game.n))
+    return max(1, math.ceil(Fraction(need) * wei_per_unit))
+
+
 def recommended_collateral(game: IDSGame, wei_per_unit: int, margin: float = 2.0) -> int:
     """A collateral that makes defaulting on a tax never pay, in wei.
 
@@ -497,8 +524,9 @@ def recommended_collateral(game: IDSGame, wei_per_unit: int, margin: float = 2.0
     still bears its cost ``g_i(x_hat) >= 0`` (for ``x_hat >= 0``), so its
     utility is at most ``-C``; at equilibrium it gets
     ``-(g_i(x*) + l_i^T x*)``.  Any ``C >= max_i (g_i(x*) + max(l_i^T x*, 0))``
-    therefore removes the incentive to deviate into a default; we take
-    ``margin`` times that, rounded up to 1/100 of a unit.
+    therefore removes the incentive to deviate into a default (it is at
+    least :func:`minimum_collateral`); we take ``margin`` times that,
+    rounded up to 1/100 of a unit.
     """
     opt = social_optimum(game)
     lp = lindahl_prices(game, opt)
@@ -538,6 +566,59 @@ class Deviation:
         return fx.FixedMessage.from_real(self.pi.tolist(), self.x.tolist())
 
 
+def best_reachable_outcome(
+    game: IDSGame,
+    i: int,
+    price: npt.ArrayLike,
+    floor: npt.ArrayLike,
+    bound: float,
+    current: npt.ArrayLike | None = None,
+) -> npt.NDArray[np.float64]:
+    """User ``i``'s best outcome at a Lindahl price among those it can reach.
+
+    ``argmin g_i(y) + price^T y`` over ``floor <= y <= max(bound, floor)``.
+    With the others' proposals summing to ``S_{-i}``, a proposal
+    ``x_i >= 0`` (all the contract accepts) reaches exactly the outcomes
+    ``y >= floor = S_{-i} / N``.  The unconstrained best outcome
+    (:func:`sharing.models.pesim.best_response_value`, over ``0 <= y <= B``)
+    is used when it is reachable, which is the case at an equilibrium
+    (``y = x* >= (N-1)/N x*``); otherwise the box problem is solved by
+    L-BFGS-B from its projection.
+
+    The minimiser need not be unique (weighted effort at an equilibrium:
+    every coordinate that carries effort has the same price per unit of
+    protection).  If ``current`` (the outcome of the current messages) is
+    reachable and as good to 1e-9 (relative; the fixed point of the messages
+    moves values by about 1e-12 per unit of outcome), it is returned: moving
+    along a flat face gains nothing in the model, but on chain it makes the
+    next user's penalty grow and may trigger a collateral shortfall that the
+    model does not see.
+    """
+    p = np.asarray(price, dtype=np.float64)
+    lo = np.maximum(np.asarray(floor, dtype=np.float64), 0.0)
+    hi = np.maximum(float(bound), lo)
+
+    def value(v: npt.NDArray[np.float64]) -> float:
+        return game.user_cost(i, v) + float(p @ v)
+
+    def fun(v: npt.NDArray[np.float64]) -> tuple[float, npt.NDArray[np.float64]]:
+        return value(v), np.asarray(game.user_cost_gradient(i, v) + p, dtype=np.float64)
+
+    _, y = best_response_value(game, i, p, bound=float(bound))
+    y = np.asarray(y, dtype=np.float64)
+    if not np.all(y >= lo):
+        res = optimize.minimize(fun, np.clip(y, lo, hi), jac=True, method="L-BFGS-B",
+                                bounds=list(zip(lo.tolist(), hi.tolist(), strict=True)),
+                                options={"maxiter": 1000, "ftol": 1e-15, "gtol": 1e-12})
+        y = np.clip(np.asarray(res.x, dtype=np.float64), lo, hi)
+    if current is not None:
+        h = np.asarray(current, dtype=np.float64)
+        best = value(y)
+        if np.all(h >= lo) and np.all(h <= hi) and value(h) <= best + 1e-9 * (1.0 + abs(best)):
+            return h.copy()
+    return y
+
+
 def deviation_candidates(
     game: IDSGame, msgs: MessageProfile, i: int, *, n_starts: int = 3, random_state: Any = 0
 ) -> list[Deviation]:
@@ -545,18 +626,19 @@ def deviation_candidates(
 
     The model reports deviation *gains* (:func:`sharing.models.pesim.deviation_check`)
     but not the deviating messages, which the chain needs; this adapter
-    rebuilds them:
+    rebuilds them.  Every candidate is a message the contract accepts: its
+    investment proposal ``x_i`` is ``>= 0`` (so ``x_hat >= 0``).
 
     * ``analytic`` (N >= 3): ``pi_i = 0`` and ``x_i`` chosen so that
-      ``x_hat`` is user ``i``'s best outcome at its Lindahl price
-      (:func:`sharing.models.pesim.best_response_value`, exact for N >= 3);
-    * ``free-ride``: keep ``pi_i``, propose ``x_i`` so that user ``i``'s own
-      investment ``x_hat_i`` drops to zero;
+      ``x_hat`` is user ``i``'s best reachable outcome at its Lindahl price
+      (:func:`best_reachable_outcome`, exact for N >= 3);
+    * ``free-ride``: keep ``pi_i``, propose zero investment for itself
+      (``x_i[i] = 0``, the lowest the contract accepts);
     * ``numeric`` (N <= 8): L-BFGS-B on the model's utility (eq. (1)) over
-      ``(pi_i, x_i)``, ``pi_i >= 0``, from the current message, the analytic
-      one and ``n_starts`` random perturbations.
+      ``(pi_i, x_i)``, ``pi_i >= 0``, ``x_i >= 0``, from the current
+      message, the analytic one and ``n_starts`` random perturbations.
 
-    Outcomes stay in the model's search box ``0 <= x_hat <= B``
+    Outcomes stay in the model's search box ``x_hat <= B``
     (:func:`sharing.models.pesim.deviation_bound`) and prices below ten
     times the largest proposed price (at N = 2 the gain is unbounded: see
     the model's notes).
@@ -572,14 +654,15 @@ def deviation_candidates(
     raw: list[tuple[str, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = []
     box = deviation_bound(game, msgs.outcome())
     if n >= 3:
-        _, y = best_response_value(game, i, prices_from_messages(msgs.pi)[i], bound=box)
-        raw.append(("analytic", np.zeros(n), n * y - others))
+        y = best_reachable_outcome(game, i, prices_from_messages(msgs.pi)[i], others / n, box,
+                                   current=msgs.outcome())
+        raw.append(("analytic", np.zeros(n), np.maximum(n * y - others, 0.0)))
     free = msgs.x[i].copy()
-    free[i] = -others[i]
+    free[i] = 0.0
     raw.append(("free-ride", msgs.pi[i].copy(), free))
     if n <= 8:
         cap = 10.0 * (1.0 + float(np.max(msgs.pi)))
-        bounds = [(0.0, cap)] * n + [(-float(s), n * box - float(s)) for s in others]
+        bounds = [(0.0, cap)] * n + [(0.0, max(n * box - float(s), 0.0)) for s in others]
 
         def cost(v: npt.NDArray[np.float64]) -> float:
             pi = msgs.pi.copy()
@@ -593,7 +676,7 @@ def deviation_candidates(
         for _ in range(max(n_starts, 0)):
             starts.append(np.concatenate([
                 msgs.pi[i] * rng.uniform(0.0, 2.0, n),
-                np.maximum(msgs.x[i] + rng.normal(0.0, 0.5 * scale, n), -others),
+                np.maximum(msgs.x[i] + rng.normal(0.0, 0.5 * scale, n), 0.0),
             ]))
         for v0 in starts:
             res = optimize.minimize(cost, v0, method="L-BFGS-B", bounds=bounds,
@@ -602,6 +685,7 @@ def deviation_candidates(
     out = []
     for label, p, q in raw:
         p = np.clip(p, 0.0, None)
+        q = np.clip(q, 0.0, None)
         dev = msgs.replace(i, p, q)
         d = Deviation(i, label, p, q, float(utilities(game, dev.pi, dev.x)[i]) - base)
         if d.fixed() != current:
@@ -686,7 +770,9 @@ def equilibrium_round(
     participants
         One account per user, in cyclic order.
     design, wei_per_unit, collateral_wei
-        Round terms (collateral default: :func:`recommended_collateral`).
+        Round terms (collateral default: :func:`recommended_collateral`;
+        below :func:`minimum_collateral` defaulting on the tax pays, and the
+        round is refused).
     deviations
         Run the on-chain deviation test.
     n_starts, random_state
@@ -705,6 +791,12 @@ def equilibrium_round(
     msgs = equilibrium_messages(lp)
     fixed = fixed_equilibrium_messages(msgs)
     collateral = collateral_wei or recommended_collateral(game, wei_per_unit)
+    floor = minimum_collateral(game, wei_per_unit)
+    if collateral < floor:
+        raise InputError(
+            f"collateral {collateral} wei is below the minimum {floor} wei "
+            "(max_i g_i(x*) + l_i^T x*): a participant would gain by defaulting on its tax"
+        )
 
     rid = system.open_round(participants, collateral, wei_per_unit, design)
     system.register_all(rid)

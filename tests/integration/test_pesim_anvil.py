@@ -33,7 +33,7 @@ def test_pesim_round__anvil_same_code_same_wei():
             [p.deviation_gain for p in expected.participants], abs=1e-12)
 
         # a calldata round with a silent member, settled by an outsider from the logs alone
-        messages = [fx.FixedMessage.from_real([0.3, 0.1, 0.7], [1.5, 0.25, -0.5]),
+        messages = [fx.FixedMessage.from_real([0.3, 0.1, 0.7], [1.5, 0.25, 0.5]),
                     fx.FixedMessage.from_real([0.0, 0.9, 0.2], [2.0, 0.0, 0.125]), None]
         rid = system.open_round(members, 10**18, design=Design.CALLDATA)
         system.register_all(rid)

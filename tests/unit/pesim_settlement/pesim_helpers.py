@@ -49,7 +49,7 @@ def msg(pi: list[float], x: list[float]) -> fx.FixedMessage:
 
 #: A three-user profile off equilibrium: disagreeing proposals, positive prices.
 PROFILE3 = [
-    msg([0.3, 0.1, 0.7], [1.5, 0.25, -0.5]),
+    msg([0.3, 0.1, 0.7], [1.5, 0.25, 0.5]),
     msg([0.0, 0.9, 0.2], [2.0, 0.0, 0.125]),
     msg([1.1, 0.4, 0.05], [1.0, 0.75, 0.0]),
 ]

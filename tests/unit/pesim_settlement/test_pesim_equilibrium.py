@@ -100,8 +100,11 @@ def test_equilibrium__every_candidate_deviation_fails_on_chain(pesim, roles, cha
         gain = onchain_utility(game, user, out, w) - u0
         assert gain <= TOL, d.label
         assert abs(gain - d.model_gain) <= TOL, d.label
-    # the free ride is the costly one: its proposal disagrees with the next user's
-    assert min(d.model_gain for d in cands) < -1.0
+    # every candidate is a message the contract accepts (x_i >= 0), and the free ride
+    # (zero investment proposed for itself, disagreeing with the next user) loses
+    assert all(min(d.fixed().x) >= 0 for d in cands)
+    (free,) = [d for d in cands if d.label == "free-ride"]
+    assert free.fixed().x[user] == 0 and free.model_gain < -TOL
 
 
 def test_deviation_test__detects_a_gain_off_equilibrium(pesim, roles, chain):

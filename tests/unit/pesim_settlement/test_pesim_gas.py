@@ -15,10 +15,10 @@ def big_chain():
 
 
 def worst_messages(silent: int) -> list[fx.FixedMessage | None]:
-    # every word of calldata non-zero (negative x, prices at the bound), disagreeing proposals
+    # prices and investments at their bounds (every coordinate non-zero), disagreeing proposals
     msgs: list[fx.FixedMessage | None] = [
         fx.FixedMessage(tuple(fx.MAX_PI - i - k for k in range(N)),
-                        tuple(-fx.MAX_ABS_X + 3 * i + k for k in range(N)))
+                        tuple(fx.MAX_ABS_X - 3 * i - k for k in range(N)))
         for i in range(N)
     ]
     for i in range(silent):

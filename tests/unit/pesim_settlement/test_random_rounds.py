@@ -8,8 +8,7 @@ from sharing import pesim_fixed as fx
 from sharing.chain.pesim import Design
 
 pi_entry = st.one_of(st.integers(0, 5 * fx.PI_SCALE), st.sampled_from([0, fx.MAX_PI]))
-x_entry = st.one_of(st.integers(-5 * fx.X_SCALE, 5 * fx.X_SCALE),
-                    st.sampled_from([0, fx.MAX_ABS_X, -fx.MAX_ABS_X]))
+x_entry = st.one_of(st.integers(0, 5 * fx.X_SCALE), st.sampled_from([0, 1, fx.MAX_ABS_X]))
 
 
 @st.composite

@@ -36,7 +36,7 @@ def test_submit__stores_commitment_and_logs_message(pesim, roles, design):
 
 def test_submit__bounds_are_inclusive(pesim, roles, design):
     rid = registered_round(pesim, roles.members, design)
-    m = fx.FixedMessage((fx.MAX_PI, 0, fx.MAX_PI), (fx.MAX_ABS_X, -fx.MAX_ABS_X, 0))
+    m = fx.FixedMessage((fx.MAX_PI, 0, fx.MAX_PI), (fx.MAX_ABS_X, 0, fx.MAX_ABS_X))
     pesim.submit(rid, roles.member_a, m)
     if design == Design.STORAGE:  # the packed word round-trips the extremes
         assert [tuple(v) for v in pesim.call("stored_message", rid, 0)] == [m.pi, m.x]
@@ -100,9 +100,11 @@ def test_submit__wrong_length__reverts(pesim, roles, pi, x):
     ((0, -1, 0), (0, 0, 0), Revert.NEGATIVE_PRICE),
     ((fx.MAX_PI + 1, 0, 0), (0, 0, 0), Revert.PRICE_OUT_OF_RANGE),
     ((0, 0, 0), (0, fx.MAX_ABS_X + 1, 0), Revert.INVESTMENT_OUT_OF_RANGE),
-    ((0, 0, 0), (0, 0, -fx.MAX_ABS_X - 1), Revert.INVESTMENT_OUT_OF_RANGE),
+    ((0, 0, 0), (0, 0, -1), Revert.NEGATIVE_INVESTMENT),  # the smallest negative investment
+    ((0, 0, 0), (0, 0, -fx.MAX_ABS_X - 1), Revert.NEGATIVE_INVESTMENT),
     ((2**255 - 1, 0, 0), (0, 0, 0), Revert.PRICE_OUT_OF_RANGE),  # would overflow the products
-    ((0, 0, 0), (-(2**255), 0, 0), Revert.INVESTMENT_OUT_OF_RANGE),
+    ((0, 0, 0), (-(2**255), 0, 0), Revert.NEGATIVE_INVESTMENT),
+    ((0, -1, 0), (0, -1, 0), Revert.NEGATIVE_PRICE),  # at one coordinate the price is checked first
 ])
 def test_submit__malformed__reverts_and_python_refuses_too(pesim, roles, pi, x, reason):
     rid = registered_round(pesim, roles.members)
