@@ -1,4 +1,4 @@
-"""Strategic member bots: the moves a firm can make against the mechanism, not just share or withhold.
+"""Strategic member bots: the moves a firm can make against the mechanism, beyond share or withhold.
 
 A real member does more than share or free-ride. Each move below is one way
 to try to be paid more, or to pay less, than honest sharing gives; the

@@ -230,7 +230,7 @@ class Handle:
 
 
 def deploy(chain: Chain, artifact: Artifact, *args: Any, sender: str, value: int = 0) -> Handle:
-    """Deploy ``artifact`` with constructor ``args`` from ``sender`` (``value`` wei to a payable one)."""
+    """Deploy ``artifact`` with constructor ``args`` from ``sender`` (``value`` wei if payable)."""
     factory = chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     with translate_reverts(f"{artifact.name}.__init__"):
         tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})

@@ -1,4 +1,4 @@
-"""``sharing audit deviations``: does any strategic move beat honest sharing, measured on chain?
+"""``sharing audit deviations``: whether any strategic move beats honest sharing, on chain.
 
 Exit status 0 when no move pays, 1 when one does (so that CI, or an ISAC
 piloting a new reward schedule, can gate on it).

@@ -139,6 +139,14 @@ class ChainView(Protocol):
         """Return whether the account satisfies the on-chain pool-access rule."""
         ...
 
+    def key_holder(self, semantic_key: bytes) -> bytes | None:
+        """Return the content hash holding this semantic key on chain, or ``None``.
+
+        The pool stores a bundle only under the key the chain holds it by, so
+        that what the alliance paid for is what the pool serves.
+        """
+        ...
+
     def is_member(self, account: str) -> bool:
         """Return whether the account is a registered member firm."""
         ...

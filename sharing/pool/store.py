@@ -113,6 +113,7 @@ from sharing.pool.access import (
     normalise_address,
     recover_request,
 )
+from sharing.standards.semantic_key import semantic_key
 from sharing.standards.stix import Tlp, jcs_dumps, load_indicator_bundle
 
 __all__ = [
@@ -164,6 +165,7 @@ class RejectReason(StrEnum):
     TLP_RED = "TLP:RED"
     NO_TLP = "no TLP marking"
     RECIPIENTS_UNUSED = "recipients without AMBER+STRICT"
+    KEY_MISMATCH = "semantic key mismatch"
 
 
 class BundleRejected(InputError):
@@ -519,6 +521,18 @@ class PoolStore:
             raise PoolAccessDenied(
                 DenyReason.NOT_SUBMITTER,
                 f"{signed.requester} did not reveal {described.hash_hex} ({submitter} did)",
+            )
+        key = semantic_key(described.canonical_json)
+        holder = self._chain.key_holder(key)
+        if holder != digest:
+            raise BundleRejected(
+                RejectReason.KEY_MISMATCH,
+                f"the observable of {described.hash_hex} has semantic key 0x{key.hex()}, which the "
+                + (
+                    "chain does not hold"
+                    if holder is None
+                    else f"chain holds for 0x{holder.hex()}: it was revealed under another key"
+                ),
             )
         created = self._write(digest, described.canonical_json, tlp, submitter, signed.recipients)
         return PutResult(content_hash=digest, created=created)

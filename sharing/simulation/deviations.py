@@ -144,7 +144,9 @@ class DeviationAudit:
         rng = np.random.default_rng([self.seed, who, tag])
         return generate_indicator(rng, tlp="green")
 
-    def _submit(self, play: _Play, firm: str, sub: Submission, cat: int, cls: int, key: bytes) -> None:
+    def _submit(
+        self, play: _Play, firm: str, sub: Submission, cat: int, cls: int, key: bytes
+    ) -> None:
         """Commit and reveal (a refused reveal is recorded, and costs nothing)."""
         s = self.system
         salt = new_salt()

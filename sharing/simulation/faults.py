@@ -191,14 +191,14 @@ def check_books(system: AisSystem) -> BookCheck:
             problems.append(f"indicator 0x{h.hex()} verified {hist.verified_count} times")
         if hist.paid != state.reward:
             problems.append(f"indicator 0x{h.hex()}: reward {state.reward}, paid {hist.paid}")
+        if state.status == Status.PENDING:
+            check.pending.append(h)
     for key, hashes in ledger.verified_by_key().items():
         if len(hashes) > 1:
             problems.append(
                 f"observable 0x{key.hex()} verified {len(hashes)} times: "
                 + ", ".join("0x" + h.hex() for h in hashes)
             )
-        if state.status == Status.PENDING:
-            check.pending.append(h)
     return check
 
 

@@ -46,6 +46,7 @@ def node(tmp_path_factory):
                               chain.accounts[0])
         system.register_member(chain.accounts[1], 1)
         system.register_member(chain.accounts[2], 2)
+        system.appoint_panellist(chain.accounts[3])
         yield {"url": n.url, "deployment": dep, "chain": chain, "system": system, "tmp": tmp}
 
 
@@ -170,6 +171,42 @@ def test_submit__content_already_held__refused_before_sending(node, capsys):
         assert code != 0 and "already held by" in err and err.count("\n") == 1
         assert sent(chain) == before
     assert node["system"].indicator(h).submitter == chain.accounts[1]
+
+
+def test_submit__same_observable_in_new_bytes__refused_before_sending(node, capsys):
+    """A re-worded re-issue (new id and timestamp, or revoked) of a held observable: the
+    CLI refuses it before the commit, naming the holder; nothing is sent."""
+    chain = node["chain"]
+    text, h = good_bundle(5)
+    base = ["--rpc-url", node["url"], "--deployment", str(node["deployment"])]
+    path = bundle_file(node["tmp"], "n.json", text)
+    assert run_cli(capsys, "indicator", "submit", "--bundle", path, "--firm", chain.accounts[1],
+                   *base)[0] == 0
+    old_id = next(o for o in json.loads(text)["objects"] if o["type"] == "indicator")["id"]
+    again = json.loads(text.replace(old_id, "indicator--0b0c5c52-2f33-4d6c-9f3e-5c1f4e0e8a10"))
+    next(o for o in again["objects"] if o["type"] == "indicator")["revoked"] = True
+    path2 = bundle_file(node["tmp"], "o.json", json.dumps(again))
+    for firm in (chain.accounts[1], chain.accounts[2]):
+        before = sent(chain)
+        code, _, err = run_cli(capsys, "indicator", "submit", "--bundle", path2, "--firm", firm,
+                               *base)
+        assert code != 0 and "semantic key" in err and "already held" in err, err
+        assert err.count("\n") == 1 and sent(chain) == before
+
+
+def test_submit__no_panel__refused_before_sending(node, capsys):
+    chain, system = node["chain"], node["system"]
+    system.tx("remove_panellist", chain.accounts[3], sender=chain.accounts[0])
+    try:
+        text, _ = good_bundle(6)
+        before = sent(chain)
+        code, _, err = run_cli(capsys, "indicator", "submit", "--bundle",
+                               bundle_file(node["tmp"], "p.json", text), "--firm", chain.accounts[1],
+                               "--rpc-url", node["url"], "--deployment", str(node["deployment"]))
+        assert code != 0 and "no panel" in err and err.count("\n") == 1
+        assert sent(chain) == before
+    finally:
+        system.appoint_panellist(chain.accounts[3])
 
 
 def test_quote_live__deployment_for_another_network__one_line(node, capsys):

@@ -7,14 +7,16 @@ and the debt queue (``AUTO_SETTLE_DEBTS = 8`` per ``fund``,
 user-called function cost more than the worst cases built here:
 
 * commit - the first commitment ever (the counter leaves zero);
-* reveal - the larger of a fresh reveal (new slots) and one that supersedes
-  a younger rival (an extra event);
+* reveal - the larger of a fresh reveal (new slots: head, ballot, terms,
+  semantic key) and one that supersedes a younger rival's other bytes of
+  the same observable (its head rewritten SUPERSEDED, an extra event);
 * vote - the 16th valid vote, by seat 15 (the highest ballot entry);
 * finalise - 16 valid votes cast in descending order (the insertion sort's
   worst case), the category's first verified report, and a reward split
   between a credit and a new debt (every money branch); and an early
-  decision on one vote with 15 silent seats that may not vote (appointed
-  after voting opened), each read to see that nobody is left to wait for;
+  decision at quorum (9 of 16 eligible seats) with the 7 other seats
+  re-filled after the reveal (silent, may not vote), each read to see that
+  nobody is left to wait for;
 * fund - settles AUTO_SETTLE_DEBTS debts of 8 different firms;
 * settle_debts(64) - 64 debts of 64 different firms;
 * claim - a firm's first claim.
@@ -26,19 +28,19 @@ from __future__ import annotations
 
 import pytest
 
-from sharing.chain.ais import AisSystem, commitment_of, new_salt
+from sharing.chain.ais import AisSystem, Status, commitment_of, new_salt
 from sharing.chain.connect import embedded_chain
 
 #: Gas caps per user-called function (measured worst case plus about 25 %).
 CAPS = {
-    "commit": 91_000,  # measured 72,739
-    "reveal": 102_000,  # 81,967 (fresh)
-    "vote": 50_000,  # 41,846
-    "finalise": 480_000,  # 387,433
-    "finalise_silent_seats": 480_000,  # 265,090
-    "fund": 390_000,  # 311,361
-    "settle_debts_64": 2_670_000,  # 2,129,348
-    "claim": 44_000,  # 35,194
+    "commit": 94_000,  # measured 75,023
+    "reveal": 191_000,  # 152,931 (superseding a rival's other bytes of the observable)
+    "vote": 56_000,  # 44,259
+    "finalise": 480_000,  # 368,589
+    "finalise_silent_seats": 480_000,  # 219,324
+    "fund": 390_000,  # 311,492
+    "settle_debts_64": 2_670_000,  # 2,129,458
+    "claim": 44_000,  # 35,342
 }
 BLOCK_GAS = 30_000_000
 N_DEBTS = 8 + 8 + 64
@@ -56,14 +58,17 @@ def worst() -> dict[str, int]:
         s.appoint_panellist(p)
     gas: dict[str, int] = {}
 
-    # commit: the very first; reveal: superseding a younger rival.
-    h = b"\xee" * 32
+    # commit: the very first; reveal: a fresh observable, then superseding a younger rival
+    # that revealed the same observable in other bytes (its head is rewritten SUPERSEDED).
+    h, rival, key = b"\xee" * 32, b"\xed" * 32, b"\xec" * 32
     salt_old, salt_young = b"\x11" * 32, b"\x22" * 32
-    gas["commit"] = s.tx("commit", commitment_of(h, salt_old, firms[0]), sender=firms[0])["gasUsed"]
-    s.commit(firms[1], h, salt_young)
+    c = commitment_of(h, salt_old, firms[0], 3, 0, key)
+    gas["commit"] = s.tx("commit", c, sender=firms[0])["gasUsed"]
+    s.commit(firms[1], rival, salt_young, 3, 0, key)
     chain.mine()
-    fresh = s.reveal(firms[1], h, salt_young, 3, 0)["gasUsed"]
-    gas["reveal"] = max(fresh, s.reveal(firms[0], h, salt_old, 3, 0)["gasUsed"])
+    fresh = s.reveal(firms[1], rival, salt_young, 3, 0, key)["gasUsed"]
+    gas["reveal"] = max(fresh, s.reveal(firms[0], h, salt_old, 3, 0, key)["gasUsed"])
+    assert s.indicator(rival).status == Status.SUPERSEDED
 
     # vote by seat 15 as the 16th valid vote; finalise with 16 descending scores,
     # a 1-wei pool (a credit and a debt), the category's first verified report.
@@ -84,9 +89,9 @@ def worst() -> dict[str, int]:
     hashes = [bytes([0xD0, i]) + b"\x00" * 30 for i in range(N_DEBTS)]
     salts = [new_salt() for _ in hashes]
     debtors = firms[2 : 2 + N_DEBTS]
-    s.alliance.transact_many([("commit", (commitment_of(x, y, f),), f) for x, y, f in zip(hashes, salts, debtors, strict=True)])
+    s.alliance.transact_many([("commit", (commitment_of(x, y, f, 4, 0),), f) for x, y, f in zip(hashes, salts, debtors, strict=True)])
     chain.mine()
-    s.alliance.transact_many([("reveal", (x, y, 4, 0), f) for x, y, f in zip(hashes, salts, debtors, strict=True)])
+    s.alliance.transact_many([("reveal", (x, x, 4, 0, y), f) for x, y, f in zip(hashes, salts, debtors, strict=True)])
     chain.advance_time(3_600)
     s.alliance.transact_many([("vote", (x, True, 95, 2), panel[0]) for x in hashes])
     s.alliance.transact_many([("finalise", (x,), gov) for x in hashes])
@@ -103,20 +108,24 @@ def worst() -> dict[str, int]:
     assert len({e["firm"] for e in s.alliance.events(r, "DebtSettled")}) == 64
     gas["claim"] = s.claim(debtors[-2])["gasUsed"]
 
-    # finalise early on one vote: a one-seat panel at reveal (quorum 1), 15 seats filled after
-    # voting opened (silent, may not vote), a 1-wei pool, the category's first report.
-    for p in panel[:1]:
-        s.tx("remove_panellist", p, sender=gov)
-    s.appoint_panellist(panel[0])
-    h = b"\xef" * 32
-    salt = new_salt()
-    s.commit(firms[0], h, salt)
-    chain.mine()
-    s.reveal(firms[0], h, salt, 13, 0)
-    chain.advance_time(3_600)
+    # finalise early at quorum: 16 eligible seats at reveal (quorum 9); 7 of them re-filled
+    # after the reveal (silent, may not vote: each is read and passed over), 9 vote valid;
+    # a 1-wei pool, the category's first report.
     for p in panel[1:]:
         s.appoint_panellist(p)
-    s.vote(panel[0], h, True, 100, 2)
+    h = b"\xef" * 32
+    salt = new_salt()
+    s.commit(firms[0], h, salt, 13, 0)
+    chain.mine()
+    s.reveal(firms[0], h, salt, 13, 0)
+    assert s.terms(h).eligible_count == 16 and s.indicator(h).quorum == 9
+    spare = firms[-2:] + [gov] + debtors[:4]
+    for old, new in zip(panel[9:], spare, strict=True):
+        s.tx("remove_panellist", old, sender=gov)
+        s.appoint_panellist(new)
+    chain.advance_time(3_600)
+    for p in panel[:9]:
+        s.vote(p, h, True, 100, 2)
     assert s.call("can_finalise", h) and s.call("panel_size") == 16
     r = s.finalise(h)
     gas["finalise_silent_seats"] = r["gasUsed"]

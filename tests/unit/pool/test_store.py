@@ -28,6 +28,7 @@ from sharing.pool.access import (
     sign_request,
 )
 from sharing.pool.store import BundleRejected, PoolStore, RejectReason
+from sharing.standards.semantic_key import semantic_key
 from sharing.standards.stix import Tlp, content_hash, parse_bundle
 from sharing.standards.synthetic import SyntheticIndicator, generate_indicator
 
@@ -55,6 +56,7 @@ class FakeChain:
     """In-memory ChainView: what the chain wrapper answers, set by each test."""
 
     reveals: dict[bytes, str] = field(default_factory=dict)
+    keys: dict[bytes, bytes] = field(default_factory=dict)
     members: set[str] = field(default_factory=set)
     access: set[str] = field(default_factory=set)
     calls: Counter[str] = field(default_factory=Counter)
@@ -73,8 +75,13 @@ class FakeChain:
         self.calls["is_member"] += 1
         return account in self.members
 
-    def reveal(self, item: SyntheticIndicator, by: LocalAccount = firm_critical) -> None:
+    def key_holder(self, semantic_key: bytes) -> bytes | None:
+        return self.keys.get(semantic_key)
+
+    def reveal(self, item: SyntheticIndicator, by: LocalAccount = firm_critical,
+               key: bytes | None = None) -> None:
         self.reveals[item.content_hash] = by.address
+        self.keys[semantic_key(item.bundle_json) if key is None else key] = item.content_hash
 
 
 class Clock:
@@ -1079,3 +1086,16 @@ def test_get__signed_lifetime_over_max_ttl__denied_even_near_expiry(
         clock.now = NOW  # both expire within 601 s of now
         assert deny_reason(lambda: _get_with(store, item, too_long)) is DenyReason.TTL_TOO_LONG
         assert _get_with(store, item, longest) == item.bundle_json
+
+
+def test_put__revealed_under_another_semantic_key__rejected_nothing_stored(store, chain):
+    """A firm that declared a false key on chain (to dodge the duplicate rule) cannot
+    get its bundle into the pool: the pool only stores what the chain holds by its key."""
+    item = generate_indicator(191, tlp=Tlp.GREEN)
+    chain.reveal(item, key=b"\x0f" * 32)
+    with pytest.raises(BundleRejected) as info:
+        store.put(item.bundle_json, request(firm_critical, "put", item.content_hash))
+    assert info.value.reason is RejectReason.KEY_MISMATCH
+    assert item.content_hash not in store
+    chain.keys[semantic_key(item.bundle_json)] = item.content_hash  # the true key: accepted
+    assert store.put(item.bundle_json, request(firm_critical, "put", item.content_hash)).created
