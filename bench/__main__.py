@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-AREAS = ("ais", "sim", "models", "pesim")
+AREAS = ("ais", "sim", "models", "pesim", "audit")
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 

@@ -32,8 +32,11 @@ def _render(r: dict[str, Any]) -> None:
             f"{d['payoff_deviation']:,}",
             f"{d['gain']:+,}",
             "[red]PAYS[/red]" if d["pays"] else "no",
-            "; ".join(x.removeprefix("ais_alliance: ").removeprefix("pesim_settlement: ")
-                      for x in d["refused"]) or "-",
+            "; ".join(
+                [x.removeprefix("ais_alliance: ").removeprefix("pesim_settlement: ")
+                 for x in d["refused"]]
+                + [o for o in d.get("outcome", ()) if o != "verified"]
+            ) or "-",
         )
     console.print(t)
     verdict = "a deviation pays" if r["any_pays"] else "no deviation pays"

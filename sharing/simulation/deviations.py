@@ -61,6 +61,8 @@ class DeviationRow:
     payoff_honest: int
     payoff_deviation: int
     refused: tuple[str, ...] = ()
+    #: Final status of each indicator the deviating firm got on chain (e.g. "rejected").
+    outcome: tuple[str, ...] = ()
 
     @property
     def gain(self) -> int:
@@ -82,6 +84,7 @@ class DeviationRow:
             "gain": self.gain,
             "pays": self.pays,
             "refused": list(self.refused),
+            "outcome": list(self.outcome),
         }
 
 
@@ -177,7 +180,7 @@ class DeviationAudit:
                 s.vote(p, h, True, 70, 1)
             s.finalise(h)
 
-    def measure(self, tier: int, move: str) -> tuple[int, list[str]]:
+    def measure(self, tier: int, move: str) -> tuple[int, list[str], list[str]]:
         """Play one round in which the firm of ``tier`` makes ``move``; its payoff in wei.
 
         The chain is left as it was (snapshot and revert around the round).
@@ -213,6 +216,7 @@ class DeviationAudit:
             chain.advance_time(VOTE_WINDOW)
             reward = 0
             verified_peers = 0.0
+            outcome: list[str] = []
             for firm, play in [*peers.items(), (me, mine)]:
                 for sub, *_ in play.submissions:
                     if s.indicator(sub.content_hash).status != Status.PENDING:
@@ -223,13 +227,15 @@ class DeviationAudit:
                             if ev["firm"] == me:
                                 reward += int(ev["amount"])
                     st = s.indicator(sub.content_hash)
+                    if firm == me:
+                        outcome.append(st.status.name.lower())
                     if firm != me and st.status == Status.VERIFIED:
                         verified_peers += self.params.knowledge[self.firms.index(firm)]
             access = s.has_access(me)
             wei = self._wei
             pooled = wei(self.params.beta * verified_peers) if access else 0
             payoff = wei(self.params.knowledge[tier]) + pooled + reward - wei(mine.risk)
-            return payoff, mine.refused
+            return payoff, mine.refused, outcome
         finally:
             chain.revert(snap)
 
@@ -301,10 +307,14 @@ class DeviationAudit:
         """Every (tier, move): the honest payoff and the deviation's, each on its own snapshot."""
         rows = []
         for tier, name in enumerate(TIERS):
-            honest, _ = self.measure(tier, "honest")
+            honest, _, _ = self.measure(tier, "honest")
             for move in moves or list(MOVES):
-                payoff, refused = self.measure(tier, move)
-                rows.append(DeviationRow(move, name, honest, payoff, tuple(dict.fromkeys(refused))))
+                payoff, refused, outcome = self.measure(tier, move)
+                rows.append(
+                    DeviationRow(
+                        move, name, honest, payoff, tuple(dict.fromkeys(refused)), tuple(outcome)
+                    )
+                )
         return rows
 
 
