@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sharing import quote as q
+from sharing.bots.strategic import reissue
 from sharing.chain.ais import AisSystem, Status, new_salt
 from sharing.chain.connect import Chain
 from sharing.errors import AccessDenied, RevertError
@@ -241,6 +242,22 @@ def run_demo(
         b,
         "duplicate of B",
         lambda: s.reveal(small, b.content_hash, salt, *terms_of(b)),
+    )
+
+    # Re-worded duplicate: the small firm re-issues B's observable in new bytes (a new STIX
+    # id and timestamp, marked revoked): a new content hash, the same semantic key.
+    again = reissue(b, seed=seed, revoked=True)
+    salt = new_salt()
+    s.commit(small, again.content_hash, salt, b.category, b.indicator_class, again.semantic_key)
+    chain.mine()
+    d.refused(
+        "B''",
+        small,
+        b,
+        "B's observable in new bytes",
+        lambda: s.reveal(
+            small, again.content_hash, salt, b.category, b.indicator_class, again.semantic_key
+        ),
     )
 
     # Front-running: core commits C; small sees C's reveal in the mempool, commits the

@@ -20,8 +20,11 @@ SHARING = [sys.executable, "-m", "sharing"]
 def check_demo(result: dict) -> None:
     assert result["ok"], result["checks"]
     statuses = {r["label"]: r["status"] for r in result["indicators"]}
-    assert statuses == {"A": "verified", "B": "verified", "B'": "refused", "C": "verified",
-                        "D": "rejected", "E": "verified"}
+    assert statuses == {"A": "verified", "B": "verified", "B'": "refused", "B''": "refused",
+                        "C": "verified", "D": "rejected", "E": "verified"}
+    notes = {r["label"]: r["note"] for r in result["indicators"]}
+    assert notes["B'"].endswith("duplicate content")
+    assert notes["B''"].endswith("duplicate observable")  # same observable, new bytes
     paid = [r for r in result["indicators"] if r["status"] == "verified"]
     assert all(r["reward_wei"] > 0 and r["reward_wei"] == r["quote_wei"] for r in paid)
     assert sum(f["claimed_wei"] for f in result["firms"]) == sum(r["reward_wei"] for r in paid)
