@@ -195,7 +195,8 @@ def sign_patterns(n: int, max_patterns: int = 16) -> list[tuple[int, ...]]:
     """The sign patterns of the ``price-zero`` rows.
 
     All ``2^n`` patterns (``+`` first) when ``2^n <= max_patterns``, else
-    all-plus, all-minus and every single flip of each (``2n + 2``).
+    all-plus, all-minus and every single flip of each (``2n + 2`` distinct
+    patterns for ``n >= 3``), without repeats.
     """
     if 2**n <= max_patterns:
         return list(itertools.product((1, -1), repeat=n))
@@ -204,7 +205,7 @@ def sign_patterns(n: int, max_patterns: int = 16) -> list[tuple[int, ...]]:
     for k in range(n):
         out.append(plus[:k] + (-1,) + plus[k + 1:])
         out.append(minus[:k] + (1,) + minus[k + 1:])
-    return out
+    return list(dict.fromkeys(out))
 
 
 def payoff(game: IDSGame, i: int, result: OnChainSettlement, wei_per_unit: int) -> float:

@@ -4,9 +4,9 @@ Rules open rounds of 3-6 participants (storage or calldata design, random
 collateral and wei per unit), register (or not: a round some never join is
 cancelled, by anyone, once registration closes), submit random valid
 messages (or nothing: the participant gets the default message), submit
-malformed messages (negative price, wrong length, price or investment out
-of range), settle by an arbitrary account, cancel, withdraw and move the
-clock. Each rule predicts the outcome (success, or the exact revert
+malformed messages (negative price, negative investment, wrong length,
+price or investment out of range), settle by an arbitrary account, cancel,
+withdraw and move the clock. Each rule predicts the outcome (success, or the exact revert
 reason), sends the transaction and updates the ghost; a refused
 transaction must change nothing (round state, digests, balances).
 
@@ -25,7 +25,12 @@ What the contract promises, checked after every step:
   taxes, transfers, credits, ``x_sum`` and shortfall equal the Python
   mirror :func:`sharing.pesim_fixed.settle` wei for wei; the credits sum to
   ``N * collateral``;
-* **rounds**: status, registered and submitted bitmaps equal the ghost's.
+* **rounds**: status, registered and submitted bitmaps equal the ghost's;
+* **outcomes**: every settled round's outcome is ``x_hat >= 0``
+  (``RoundSettled.x_sum``) and so is every default message
+  (``DefaultMessageApplied``): PESIM's incentive argument holds only there,
+  and an outcome below zero is what made the price-zero attack pay
+  (``docs/pesim_onchain.md``).
 
 At the end of every sequence, from the events alone: each round settled at
 most once (one ``RoundSettled``), no ``MessageSubmitted`` after a round's
@@ -103,6 +108,7 @@ class RoundG:
     digests: list[bytes] = field(default_factory=list)
     settlement: OnChainSettlement | None = None
     exact: list[Fraction] = field(default_factory=list)
+    default_x: list[list[int]] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -119,11 +125,14 @@ class RoundG:
 
 
 # Message coordinates: mostly moderate, sometimes at the bounds (taxes beyond the collateral).
+# A valid investment proposal is never negative: x_hat >= 0 is what PESIM's argument needs.
 PRICES = st.one_of(st.integers(0, 3 * fx.PI_SCALE), st.sampled_from([0, 1, fx.MAX_PI]))
-INVESTMENTS = st.one_of(st.integers(-5 * fx.X_SCALE, 5 * fx.X_SCALE),
-                        st.sampled_from([0, -fx.MAX_ABS_X, fx.MAX_ABS_X]))
+INVESTMENTS = st.one_of(st.integers(0, 5 * fx.X_SCALE), st.sampled_from([0, 1, fx.MAX_ABS_X]))
+#: Below zero: a step the size of the reported attack, or beyond the old bound.
+NEGATIVE_INVESTMENTS = st.one_of(st.integers(1, 10 * fx.X_SCALE),
+                                 st.integers(fx.MAX_ABS_X, 2**200))
 CORRUPTIONS = ["negative price", "short pi", "long x", "price out of range",
-               "investment too low", "investment too high"]
+               "negative investment", "investment too high"]
 
 
 class PesimMachine(RuleBasedStateMachine):
@@ -302,14 +311,14 @@ class PesimMachine(RuleBasedStateMachine):
         k %= n
         reason = {
             "negative price": "negative price", "price out of range": "price out of range",
-            "investment too low": "investment out of range", "investment too high": "investment out of range",
+            "negative investment": "negative investment", "investment too high": "investment out of range",
         }.get(kind, "wrong message length")
         if kind == "negative price":
             pi[k] = -data.draw(st.integers(1, fx.MAX_PI))
         elif kind == "price out of range":
             pi[k] = fx.MAX_PI + data.draw(st.integers(1, 2**200))
-        elif kind == "investment too low":
-            x[k] = -fx.MAX_ABS_X - data.draw(st.integers(1, 2**200))
+        elif kind == "negative investment":
+            x[k] = -data.draw(NEGATIVE_INVESTMENTS)
         elif kind == "investment too high":
             x[k] = fx.MAX_ABS_X + data.draw(st.integers(1, 2**200))
         elif kind == "short pi":
@@ -364,6 +373,10 @@ class PesimMachine(RuleBasedStateMachine):
             [[Fraction(v, fx.PI_SCALE) for v in row] for row in pi],
             [[Fraction(v, fx.X_SCALE) for v in row] for row in x])]
         g.status, g.settlement, g.exact = RoundStatus.SETTLED, out, exact
+        applied = self.s.contract.contract.events.DefaultMessageApplied().get_logs(
+            argument_filters={"round_id": rid}, from_block=self.block0)
+        g.default_x = [list(log["args"]["x"]) for log in applied]
+        assert len(g.default_x) == len(out.defaults)
         for acct, credit in zip(g.members, out.credits, strict=True):
             self.withdrawable[acct] += credit
         STATS["settled"] += 1
@@ -373,10 +386,17 @@ class PesimMachine(RuleBasedStateMachine):
 
     @rule(n=st.integers(3, 6), design=st.sampled_from(list(Design)), order=st.permutations(range(6)),
           c=st.sampled_from(COLLATERALS), w=st.sampled_from(WEI_PER_UNIT),
-          silent=st.sets(st.integers(0, 5)), who=st.integers(0, 7), data=st.data())
+          silent=st.sets(st.integers(0, 5)), who=st.integers(0, 7), attacker=st.integers(-1, 5),
+          data=st.data())
     def whole_round(self, n: int, design: Design, order: list[int], c: int, w: int,
-                    silent: set[int], who: int, data: st.DataObject) -> None:
-        """A round run to its end: open, everyone registers, some stay silent, anyone settles."""
+                    silent: set[int], who: int, attacker: int, data: st.DataObject) -> None:
+        """A round run to its end: open, everyone registers, some stay silent, anyone settles.
+
+        The ``attacker`` (if any) first tries the price-zero attack: its own prices at
+        zero and one investment proposal below zero (after seeing the earlier
+        messages). It must be refused, change nothing, and leave it free to send a
+        valid message.
+        """
         self.open_round(n, design, order, c, w)
         rid = max(self.rounds)
         self._register_all(rid)
@@ -387,6 +407,14 @@ class PesimMachine(RuleBasedStateMachine):
             m = fx.FixedMessage(tuple(data.draw(st.lists(PRICES, min_size=n, max_size=n))),
                                 tuple(data.draw(st.lists(INVESTMENTS, min_size=n, max_size=n))))
             assert self.submit_reason(rid, acct) is None
+            if i == attacker:
+                k = data.draw(st.integers(0, n - 1))
+                x = [*m.x[:k], -data.draw(NEGATIVE_INVESTMENTS), *m.x[k + 1:]]
+                before = self.snapshot_state(rid)
+                STATS["attacks"] += 1
+                self.expect("submit", P + "negative investment",
+                            lambda a=acct, x=x: self.s.tx("submit", rid, [0] * n, x, sender=a))
+                assert self.snapshot_state(rid) == before
             self.expect("submit", None, lambda a=acct, m=m: self.s.submit(rid, a, m))
             g.messages[i] = m
             g.digests[i] = fx.message_digest(m.pi, m.x)
@@ -460,6 +488,16 @@ class PesimMachine(RuleBasedStateMachine):
             assert info.status == g.status
             assert info.registered == g.bitmap("registered")
             assert info.submitted == g.bitmap("submitted")
+
+    @invariant()
+    def outcomes_never_negative(self) -> None:
+        """Settled rounds: x_hat >= 0 and every default message >= 0, from the events."""
+        for g in self.rounds.values():
+            if g.settlement is None:
+                continue
+            STATS["invariant_checks"] += 1
+            assert min(g.settlement.x_sum) >= 0
+            assert all(min(x) >= 0 for x in g.default_x)
 
     @invariant()
     def settled_taxes_balance(self) -> None:
