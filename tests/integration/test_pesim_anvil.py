@@ -9,6 +9,7 @@ from sharing import pesim_fixed as fx
 from sharing.chain.anvil import running_anvil
 from sharing.chain.connect import embedded_chain, rpc_chain
 from sharing.chain.pesim import Design, PesimSystem, equilibrium_round
+from sharing.chain.pesim_deviations import measure_deviations
 from sharing.cli.pesim_onchain import onchain
 from sharing.models.ids_game import parse_instance
 
@@ -31,6 +32,18 @@ def test_pesim_round__anvil_same_code_same_wei():
         assert report.max_deviation_gain <= report.deviation_tolerance
         assert [p.deviation_gain for p in report.participants] == pytest.approx(
             [p.deviation_gain for p in expected.participants], abs=1e-12)
+
+        # the deviation audit on evm_snapshot / evm_revert: the same rows as on the embedded
+        # chain (silent last, in fresh rounds: closing a window moves the node's clock)
+        kinds = ["honest", "price-zero", "below-zero", "silent", "best-response", "walk-away"]
+        here = measure_deviations(PesimSystem.deploy(local), game, local.accounts[1:4],
+                                  kinds=kinds, collateral_wei=10**18)
+        there = measure_deviations(system, game, members, kinds=kinds, collateral_wei=10**18)
+        assert [(r.index, r.name, r.refused) for r in there] == [
+            (r.index, r.name, r.refused) for r in here]
+        assert [r.gain_wei for r in there] == [r.gain_wei for r in here]
+        assert not any(r.pays for r in there)
+        assert any(r.refused for r in there) and any(r.kind == "silent" for r in there)
 
         # a calldata round with a silent member, settled by an outsider from the logs alone
         messages = [fx.FixedMessage.from_real([0.3, 0.1, 0.7], [1.5, 0.25, 0.5]),
