@@ -41,7 +41,8 @@ def _fmt_gain(v: float) -> str:
     "--collateral-wei",
     type=int,
     default=None,
-    help="Collateral per participant (default: twice the largest cost plus tax at equilibrium).",
+    help="Collateral per participant (default: twice the largest cost plus tax at equilibrium; "
+    "refused below the minimum, the largest cost plus tax, where defaulting would pay).",
 )
 @click.option("--no-deviations", is_flag=True, help="Skip the on-chain deviation test.")
 @rpc_option

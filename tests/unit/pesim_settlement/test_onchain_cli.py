@@ -42,6 +42,7 @@ def test_onchain__table_storage_design():
     (("--costs", ",".join(["0.5"] * 33)), "2 to 32 users"),
     (("--costs", "0.2,0.3", "--wei-per-unit", "0"), "--wei-per-unit"),
     (("--costs", "0.2,0.3", "--collateral-wei", "0"), "--collateral-wei"),
+    (("--costs", "0.2,0.3,0.5", "--collateral-wei", "1"), "below the minimum"),
     (("--costs", "0.2,-0.3"), "positive"),
 ])
 def test_onchain__bad_input__input_error(args, message):
