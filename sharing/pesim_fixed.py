@@ -50,7 +50,7 @@ profile.  Theorem 1's argument compares a deviator's outcome with ``x*``,
 the minimiser of ``g_i(y) + l_i^T y`` over ``y >= 0`` only; with
 ``x_hat_k < 0`` allowed, a participant facing a positive Lindahl price
 ``l_ik`` lowered its tax by driving ``x_hat_k`` below zero and gained
-(``docs/pesim_onchain.md``, "Deviations").
+(``docs/pesim_onchain.md``, "the price-zero attack").
 """
 
 from __future__ import annotations
