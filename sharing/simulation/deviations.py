@@ -63,6 +63,8 @@ class DeviationRow:
     refused: tuple[str, ...] = ()
     #: Final status of each indicator the deviating firm got on chain (e.g. "rejected").
     outcome: tuple[str, ...] = ()
+    #: Set by a measurement with its own tolerance (PESIM: fixed-point quantisation).
+    pays_override: bool | None = None
 
     @property
     def gain(self) -> int:
@@ -72,6 +74,8 @@ class DeviationRow:
     @property
     def pays(self) -> bool:
         """Whether the move beats honest sharing."""
+        if self.pays_override is not None:
+            return self.pays_override
         return self.gain > TOLERANCE_WEI
 
     def as_dict(self) -> dict[str, Any]:
@@ -318,11 +322,54 @@ class DeviationAudit:
         return rows
 
 
+def pesim_rows(chain: Chain, params: TierParams | None = None) -> list[DeviationRow]:
+    """The PESIM round of the tiered-pesim regime: every named deviation of each member.
+
+    One participant per tier with its security cost (total-effort risk, the
+    regime's instance), a collateral of one payoff unit, everyone else
+    sending the equilibrium messages (:mod:`sharing.chain.pesim_deviations`).
+    The payoff is the mechanism's utility with the outcome binding; a
+    message the contract refuses cannot be played and gains nothing.
+    """
+    from sharing.chain.pesim import PesimSystem
+    from sharing.chain.pesim_deviations import measure_deviations
+    from sharing.models.ids_game import parse_instance
+
+    params = params or TierParams()
+    game = parse_instance("total-effort", list(params.security_cost))
+    system = PesimSystem.deploy(chain, governance=chain.accounts[0])
+    measured = measure_deviations(
+        system, game, chain.accounts[1:4], collateral_wei=UNIT_WEI, wei_per_unit=UNIT_WEI
+    )
+    rows = []
+    for r in measured:
+        if r.kind == "honest":
+            continue
+        honest = round(r.payoff_honest * UNIT_WEI)
+        gain = 0 if r.gain_wei is None else r.gain_wei
+        rows.append(
+            DeviationRow(
+                f"pesim {r.name}",
+                TIERS[r.index],
+                honest,
+                honest + gain,
+                () if r.refused is None else (r.refused,),
+                ("defaulted",) if r.shortfall_wei else (),
+                pays_override=r.pays,
+            )
+        )
+    return rows
+
+
 def audit_deviations(
     chain: Chain, params: TierParams | None = None, seed: int = 1
 ) -> dict[str, Any]:
-    """The deviation audit as ``sharing audit deviations --json`` prints it."""
-    rows = DeviationAudit.create(chain, params, seed).run()
+    """The deviation audit as ``sharing audit deviations --json`` prints it.
+
+    The alliance's moves (:class:`DeviationAudit`) and the PESIM
+    settlement's (:func:`pesim_rows`), on the same chain.
+    """
+    rows = DeviationAudit.create(chain, params, seed).run() + pesim_rows(chain, params)
     return {
         "chain": chain.kind,
         "regime": "tiered",

@@ -19,7 +19,7 @@ from sharing.standards.synthetic import generate_indicator
 
 def test_audit__no_move_pays_for_any_tier_on_the_embedded_chain():
     result = audit_deviations(embedded_chain(num_accounts=ACCOUNTS_NEEDED))
-    rows = result["deviations"]
+    rows = [r for r in result["deviations"] if not r["name"].startswith("pesim ")]
     assert {(r["tier"], r["name"]) for r in rows} == {
         (t, m) for t in ("critical", "core", "small") for m in MOVES
     }
@@ -37,6 +37,19 @@ def test_audit__no_move_pays_for_any_tier_on_the_embedded_chain():
         # Moves refused outright, or a bribe the median absorbs, gain exactly nothing.
         for move in ("reworded-duplicate", "revoke-reissue", "bribe-inflate"):
             assert by[tier, move]["gain"] == 0, (tier, move)
+
+
+def test_audit__pesim_rows__attack_refused_nothing_pays_for_any_tier():
+    """The PESIM round of the tiered-pesim regime (one member per tier, collateral one
+    unit): the price-zero attack's moves below zero are refused, the rest lose or tie."""
+    result = audit_deviations(embedded_chain(num_accounts=ACCOUNTS_NEEDED))
+    rows = [r for r in result["deviations"] if r["name"].startswith("pesim ")]
+    assert {r["tier"] for r in rows} == {"critical", "core", "small"}
+    assert not any(r["pays"] for r in rows)
+    below = [r for r in rows if r["name"].startswith("pesim below-zero")]
+    assert below and all(r["refused"] == ["pesim_settlement: negative investment"] for r in below)
+    played = [r for r in rows if not r["refused"]]
+    assert played and all(r["gain"] <= 2 for r in played)  # 2 wei: the settlement's rounding
 
 
 def test_audit__bribed_majority_pays__the_measure_can_fail():
