@@ -1110,7 +1110,8 @@ def price_index(category: uint256) -> uint256:
 def quote(tier: uint256, claimed_class: uint256, score_x10: uint256, scope: uint256, category: uint256) -> uint256:
     """
     @notice The reward an indicator with these attributes would earn if it
-            were finalised now (same arithmetic as `finalise`).
+            were revealed now, when its price index is fixed (same
+            arithmetic as `finalise`).
     """
     assert tier < TIERS, "ais_alliance: unknown tier"
     assert claimed_class < CLASSES, "ais_alliance: unknown class"
