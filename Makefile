@@ -52,8 +52,8 @@ $(NATRIX): $(STAMP)
 # Static analysis of every contract. NTX11 (arguments must start with `_`) is a naming
 # preference the project does not follow (STYLE.md); any other finding must be justified by a
 # `# natrix: NTXn accepted - why` comment next to it. Findings before/after: docs/security.md.
-AUDITED := contracts/AisAlliance.vy contracts/reward_math.vy contracts/AttackReentrantClaimer.vy \
-           contracts/PesimSettlement.vy contracts/pesim_math.vy
+AUDITED := contracts/AisAlliance.vy contracts/reward_math.vy contracts/testing/AttackReentrantClaimer.vy \
+           contracts/PesimSettlement.vy contracts/pesim_math.vy contracts/packing.vy
 audit: $(NATRIX)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/attacks/natrix_gate.py NTX11 $(AUDITED)
 

@@ -23,6 +23,7 @@
 from snekmate.auth import access_control
 from snekmate.utils import pausable
 
+import packing
 import reward_math
 
 initializes: access_control
@@ -90,15 +91,36 @@ STATUS_REJECTED: constant(uint256) = 3
 STATUS_EXPIRED: constant(uint256) = 4
 STATUS_SUPERSEDED: constant(uint256) = 5
 
-MASK8: constant(uint256) = 2**8 - 1
-MASK9: constant(uint256) = 2**9 - 1
-MASK16: constant(uint256) = 2**16 - 1
-MASK24: constant(uint256) = 2**24 - 1
-MASK40: constant(uint256) = 2**40 - 1
-MASK64: constant(uint256) = 2**64 - 1
-MASK128: constant(uint256) = 2**128 - 1
-MASK144: constant(uint256) = 2**144 - 1
-MASK160: constant(uint256) = 2**160 - 1
+
+# ------------------------------------------------------------ storage layout
+# @dev Every packed word, written down once: the shift of each field (its
+#      lowest bit); widths are the `packing` masks named in each comment.
+# _head[h]: submitter (160) | sequence (64) | category (8) | class (8) | status (8).
+HEAD_SEQUENCE: constant(uint256) = 160
+HEAD_CATEGORY: constant(uint256) = 224
+HEAD_CLASS: constant(uint256) = 232
+HEAD_STATUS: constant(uint256) = 240
+# _ballot[h]: seats voted (16) | valid (8) | invalid (8) | 16 entries of 9 bits
+#             (score << 2 | scope) | vote opens (40) | vote window (24) | quorum (8).
+BALLOT_VALID: constant(uint256) = 16
+BALLOT_INVALID: constant(uint256) = 24
+BALLOT_ENTRIES: constant(uint256) = 32
+BALLOT_ENTRY_BITS: constant(uint256) = 9
+BALLOT_OPENS: constant(uint256) = 176
+BALLOT_WINDOW: constant(uint256) = 216
+BALLOT_QUORUM: constant(uint256) = 240
+# _outcome[h]: severity (8) | scope (8) | reward (128), decided at finalisation;
+#              eligible seats (16) | price at reveal (16) | appointment mark (64), fixed at reveal.
+OUTCOME_SCOPE: constant(uint256) = 8
+OUTCOME_REWARD: constant(uint256) = 16
+TERMS_ELIGIBLE: constant(uint256) = 144
+TERMS_PRICE: constant(uint256) = 160
+TERMS_MARK: constant(uint256) = 176
+# _commits[firm][c]: timestamp (64) | block (64) | sequence (128).
+COMMIT_BLOCK: constant(uint256) = 64
+COMMIT_SEQUENCE: constant(uint256) = 128
+# _price[category]: index after the last verified report (128) | epoch + 1 (128).
+PRICE_EPOCH: constant(uint256) = 128
 
 # --------------------------------------------------------------- immutables
 
@@ -610,7 +632,7 @@ def commit(commitment: bytes32):
     assert self._commits[msg.sender][commitment] == 0, "ais_alliance: commitment exists"
     seq: uint256 = self.commit_count + 1
     self.commit_count = seq
-    self._commits[msg.sender][commitment] = (seq << 128) | (block.number << 64) | block.timestamp
+    self._commits[msg.sender][commitment] = (seq << COMMIT_SEQUENCE) | (block.number << COMMIT_BLOCK) | block.timestamp
     log IndicatorCommitted(firm=msg.sender, commitment=commitment, sequence=seq)
 
 
@@ -643,22 +665,22 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
     commitment: bytes32 = keccak256(abi_encode(content_hash, semantic_key, category, claimed_class, salt, msg.sender))
     packed: uint256 = self._commits[msg.sender][commitment]
     assert packed != 0, "ais_alliance: no such commitment"
-    assert block.number > (packed >> 64) & MASK64, "ais_alliance: reveal in the commit block"
-    committed_at: uint256 = packed & MASK64
+    assert block.number > (packed >> COMMIT_BLOCK) & packing.MASK64, "ais_alliance: reveal in the commit block"
+    committed_at: uint256 = packed & packing.MASK64
     assert block.timestamp < committed_at + self.reveal_window, "ais_alliance: reveal window closed"
-    seq: uint256 = packed >> 128
+    seq: uint256 = packed >> COMMIT_SEQUENCE
 
     if self._head[content_hash] != 0:
         assert self._key_holder[semantic_key] == content_hash, "ais_alliance: duplicate content"
     holder_hash: bytes32 = self._key_holder[semantic_key]
     if holder_hash != empty(bytes32):
         held: uint256 = self._head[holder_hash]
-        holder: address = convert(held & MASK160, address)
-        status: uint256 = (held >> 240) & MASK8
-        if status == STATUS_PENDING and seq < (held >> 160) & MASK64 and block.timestamp < (self._ballot[holder_hash] >> 176) & MASK40:
+        holder: address = convert(held & packing.MASK160, address)
+        status: uint256 = (held >> HEAD_STATUS) & packing.MASK8
+        if status == STATUS_PENDING and seq < (held >> HEAD_SEQUENCE) & packing.MASK64 and block.timestamp < (self._ballot[holder_hash] >> BALLOT_OPENS) & packing.MASK40:
             log IndicatorSuperseded(content_hash=holder_hash, displaced=holder, firm=msg.sender, by_content_hash=content_hash)
             if holder_hash != content_hash:
-                self._head[holder_hash] = (held & ~(MASK8 << 240)) | (STATUS_SUPERSEDED << 240)
+                self._head[holder_hash] = (held & ~(packing.MASK8 << HEAD_STATUS)) | (STATUS_SUPERSEDED << HEAD_STATUS)
         elif status == STATUS_EXPIRED and holder == msg.sender:
             pass
         elif holder_hash == content_hash:
@@ -683,10 +705,10 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
     vote_opens: uint256 = committed_at + self.reveal_window
     vote_closes: uint256 = vote_opens + self.vote_window
     self._head[content_hash] = (
-        convert(msg.sender, uint256) | (seq << 160) | (category << 224) | (claimed_class << 232) | (STATUS_PENDING << 240)
+        convert(msg.sender, uint256) | (seq << HEAD_SEQUENCE) | (category << HEAD_CATEGORY) | (claimed_class << HEAD_CLASS) | (STATUS_PENDING << HEAD_STATUS)
     )
-    self._ballot[content_hash] = (vote_opens << 176) | (self.vote_window << 216) | (q << 240)
-    self._outcome[content_hash] = (eligible << 144) | (price << 160) | (self.appointment_count << 176)
+    self._ballot[content_hash] = (vote_opens << BALLOT_OPENS) | (self.vote_window << BALLOT_WINDOW) | (q << BALLOT_QUORUM)
+    self._outcome[content_hash] = (eligible << TERMS_ELIGIBLE) | (price << TERMS_PRICE) | (self.appointment_count << TERMS_MARK)
     log IndicatorRevealed(
         content_hash=content_hash,
         firm=msg.sender,
@@ -719,16 +741,16 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
     seat_plus_one: uint256 = self._seat_plus_one[msg.sender]
     assert seat_plus_one != 0, "ais_alliance: caller is not a panellist"
     head: uint256 = self._head[content_hash]
-    assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
-    submitter: address = convert(head & MASK160, address)
+    assert (head >> HEAD_STATUS) & packing.MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
+    submitter: address = convert(head & packing.MASK160, address)
     assert msg.sender != submitter and self.panellist_affiliation[msg.sender] != submitter, "ais_alliance: panellist votes on own firm"
     votes: uint256 = self._ballot[content_hash]
-    vote_opens: uint256 = (votes >> 176) & MASK40
+    vote_opens: uint256 = (votes >> BALLOT_OPENS) & packing.MASK40
     assert block.timestamp >= vote_opens, "ais_alliance: voting not open"
     seat: uint256 = seat_plus_one - 1
     terms: uint256 = self._outcome[content_hash]
-    assert (terms >> (144 + seat)) & 1 != 0 and self.appointment_number[msg.sender] <= (terms >> 176) & MASK64, "ais_alliance: seat not eligible"
-    assert block.timestamp < vote_opens + ((votes >> 216) & MASK24), "ais_alliance: voting closed"
+    assert (terms >> (TERMS_ELIGIBLE + seat)) & 1 != 0 and self.appointment_number[msg.sender] <= (terms >> TERMS_MARK) & packing.MASK64, "ais_alliance: seat not eligible"
+    assert block.timestamp < vote_opens + ((votes >> BALLOT_WINDOW) & packing.MASK24), "ais_alliance: voting closed"
     assert votes & (1 << seat) == 0, "ais_alliance: seat already voted"
     score: uint256 = 0
     scp: uint256 = 0
@@ -737,11 +759,11 @@ def vote(content_hash: bytes32, valid: bool, score_x10: uint256, scope: uint256)
         assert scope < SCOPES, "ais_alliance: unknown scope"
         score = score_x10
         scp = scope
-        n_valid: uint256 = (votes >> 16) & MASK8
-        entry: uint256 = (score << 2) | scp
-        votes = votes + (1 << 16) + (entry << (32 + 9 * n_valid))
+        n_valid: uint256 = (votes >> BALLOT_VALID) & packing.MASK8
+        entry: uint256 = (score << 2) | scp  # 7-bit score, 2-bit scope
+        votes = votes + (1 << BALLOT_VALID) + (entry << (BALLOT_ENTRIES + BALLOT_ENTRY_BITS * n_valid))
     else:
-        votes = votes + (1 << 24)
+        votes = votes + (1 << BALLOT_INVALID)
     self._ballot[content_hash] = votes | (1 << seat)
     log VoteCast(content_hash=content_hash, panellist=msg.sender, seat=seat, valid=valid, score_x10=score, scope=scp)
 
@@ -753,12 +775,11 @@ def _popcount16(bits: uint256) -> uint256:
     @dev Number of set bits among the low 16 (a seat bitmap).
     """
     n: uint256 = 0
-    b: uint256 = bits & MASK16
-    for _i: uint256 in range(MAX_PANEL):
-        if b == 0:
+    b: uint256 = bits & packing.MASK16
+    for i: uint256 in range(MAX_PANEL):
+        if b >> i == 0:
             break
-        n += b & 1
-        b = b >> 1
+        n += (b >> i) & 1
     return n
 
 
@@ -770,8 +791,8 @@ def _awaiting_votes(votes: uint256, terms: uint256) -> bool:
          panellist that held it at the reveal, has not voted yet. At most
          MAX_PANEL seats; only eligible, silent seats are read.
     """
-    mark: uint256 = (terms >> 176) & MASK64
-    silent: uint256 = (terms >> 144) & ~votes & MASK16
+    mark: uint256 = (terms >> TERMS_MARK) & packing.MASK64
+    silent: uint256 = (terms >> TERMS_ELIGIBLE) & ~votes & packing.MASK16
     for i: uint256 in range(MAX_PANEL):
         if silent == 0:
             break
@@ -791,9 +812,9 @@ def _decided(votes: uint256) -> uint256:
          the valid votes reach the indicator's quorum and outnumber the
          invalid ones, REJECTED when the invalid votes do, else PENDING.
     """
-    q: uint256 = (votes >> 240) & MASK8
-    n_valid: uint256 = (votes >> 16) & MASK8
-    n_invalid: uint256 = (votes >> 24) & MASK8
+    q: uint256 = (votes >> BALLOT_QUORUM) & packing.MASK8
+    n_valid: uint256 = (votes >> BALLOT_VALID) & packing.MASK8
+    n_invalid: uint256 = (votes >> BALLOT_INVALID) & packing.MASK8
     if n_valid >= q and n_valid > n_invalid:
         return STATUS_VERIFIED
     if n_invalid >= q and n_invalid > n_valid:
@@ -821,47 +842,47 @@ def finalise(content_hash: bytes32):
     """
     pausable._require_not_paused()
     head: uint256 = self._head[content_hash]
-    assert (head >> 240) & MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
+    assert (head >> HEAD_STATUS) & packing.MASK8 == STATUS_PENDING, "ais_alliance: indicator not pending"
     votes: uint256 = self._ballot[content_hash]
     terms: uint256 = self._outcome[content_hash]
     status: uint256 = self._decided(votes)
-    closed: bool = block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24)
+    closed: bool = block.timestamp >= ((votes >> BALLOT_OPENS) & packing.MASK40) + ((votes >> BALLOT_WINDOW) & packing.MASK24)
     assert status != STATUS_PENDING or closed, "ais_alliance: not decided yet"
     assert closed or not self._awaiting_votes(votes, terms), "ais_alliance: panel still voting"
-    submitter: address = convert(head & MASK160, address)
+    submitter: address = convert(head & packing.MASK160, address)
 
     if status == STATUS_PENDING:
         status = STATUS_EXPIRED
-    self._head[content_hash] = (head & ~(MASK8 << 240)) | (status << 240)
+    self._head[content_hash] = (head & ~(packing.MASK8 << HEAD_STATUS)) | (status << HEAD_STATUS)
     if status == STATUS_VERIFIED:
-        n_valid: uint256 = (votes >> 16) & MASK8
+        n_valid: uint256 = (votes >> BALLOT_VALID) & packing.MASK8
         scores: DynArray[uint256, MAX_PANEL] = []
         scopes: DynArray[uint256, MAX_PANEL] = []
         for i: uint256 in range(MAX_PANEL):
             if i >= n_valid:
                 break
-            entry: uint256 = (votes >> (32 + 9 * i)) & MASK9
+            entry: uint256 = (votes >> (BALLOT_ENTRIES + BALLOT_ENTRY_BITS * i)) & packing.MASK9
             scores.append(entry >> 2)
             scopes.append(entry & 3)
         severity: uint256 = reward_math._median(scores)
         scope: uint256 = reward_math._median(scopes)
-        category: uint256 = (head >> 224) & MASK8
-        claimed_class: uint256 = (head >> 232) & MASK8
+        category: uint256 = (head >> HEAD_CATEGORY) & packing.MASK8
+        claimed_class: uint256 = (head >> HEAD_CLASS) & packing.MASK8
         tier: uint256 = self._tier_at_finalisation(submitter)
         reward: uint256 = reward_math._reward(
             self.base_reward_wei[tier],
             self.class_mult_bps[claimed_class],
             self.severity_mult_bps[reward_math._severity_band(severity)],
             self.scope_mult_bps[scope],
-            (terms >> 160) & MASK16,
+            (terms >> TERMS_PRICE) & packing.MASK16,
         )
-        self._outcome[content_hash] = (terms & ~MASK144) | severity | (scope << 8) | (reward << 16)
+        self._outcome[content_hash] = (terms & ~packing.MASK144) | severity | (scope << OUTCOME_SCOPE) | (reward << OUTCOME_REWARD)
         log IndicatorFinalised(content_hash=content_hash, firm=submitter, status=status, severity_x10=severity, scope=scope, reward=reward)
         if severity != 0:
             epoch: uint256 = self._epoch()
             price: uint256 = self._price_now(category, epoch)
             new_price: uint256 = reward_math._decayed_price(price, self.price_decay_bps, self.price_min_bps)
-            self._price[category] = new_price | ((epoch + 1) << 128)
+            self._price[category] = new_price | ((epoch + 1) << PRICE_EPOCH)
             self.last_verified_epoch_plus_one[submitter] = epoch + 1
             log PriceIndexUpdated(category=category, priced_bps=price, new_bps=new_price)
             self._change_reputation(submitter, convert(severity * (scope + 1), int256))
@@ -914,6 +935,7 @@ def claim() -> uint256:
     return amount
 
 
+# natrix: NTX4 accepted - false positive: the body logs and sends ether, which a view cannot.
 @external
 def sweep_surplus(recipient: address) -> uint256:
     """
@@ -998,7 +1020,7 @@ def commitment_of(firm: address, commitment: bytes32) -> (uint256, uint256, uint
             (zeros if absent or already revealed).
     """
     packed: uint256 = self._commits[firm][commitment]
-    return packed >> 128, (packed >> 64) & MASK64, packed & MASK64
+    return packed >> COMMIT_SEQUENCE, (packed >> COMMIT_BLOCK) & packing.MASK64, packed & packing.MASK64
 
 
 @external
@@ -1013,21 +1035,21 @@ def indicator(content_hash: bytes32) -> (address, uint256, uint256, uint256, uin
     head: uint256 = self._head[content_hash]
     votes: uint256 = self._ballot[content_hash]
     outcome: uint256 = self._outcome[content_hash]
-    vote_opens: uint256 = (votes >> 176) & MASK40
+    vote_opens: uint256 = (votes >> BALLOT_OPENS) & packing.MASK40
     return (
-        convert(head & MASK160, address),
-        (head >> 160) & MASK64,
-        (head >> 224) & MASK8,
-        (head >> 232) & MASK8,
-        (head >> 240) & MASK8,
+        convert(head & packing.MASK160, address),
+        (head >> HEAD_SEQUENCE) & packing.MASK64,
+        (head >> HEAD_CATEGORY) & packing.MASK8,
+        (head >> HEAD_CLASS) & packing.MASK8,
+        (head >> HEAD_STATUS) & packing.MASK8,
         vote_opens,
-        vote_opens + ((votes >> 216) & MASK24),
-        (votes >> 240) & MASK8,
-        (votes >> 16) & MASK8,
-        (votes >> 24) & MASK8,
-        outcome & MASK8,
-        (outcome >> 8) & MASK8,
-        (outcome >> 16) & MASK128,
+        vote_opens + ((votes >> BALLOT_WINDOW) & packing.MASK24),
+        (votes >> BALLOT_QUORUM) & packing.MASK8,
+        (votes >> BALLOT_VALID) & packing.MASK8,
+        (votes >> BALLOT_INVALID) & packing.MASK8,
+        outcome & packing.MASK8,
+        (outcome >> OUTCOME_SCOPE) & packing.MASK8,
+        (outcome >> OUTCOME_REWARD) & packing.MASK128,
     )
 
 
@@ -1041,7 +1063,7 @@ def indicator_terms(content_hash: bytes32) -> (uint256, uint256, uint256):
             seat votes only while held by an appointment numbered at most this).
     """
     terms: uint256 = self._outcome[content_hash]
-    return (terms >> 144) & MASK16, (terms >> 160) & MASK16, (terms >> 176) & MASK64
+    return (terms >> TERMS_ELIGIBLE) & packing.MASK16, (terms >> TERMS_PRICE) & packing.MASK16, (terms >> TERMS_MARK) & packing.MASK64
 
 
 @external
@@ -1073,10 +1095,10 @@ def can_finalise(content_hash: bytes32) -> bool:
             that may vote having voted); pausing is not considered.
     """
     head: uint256 = self._head[content_hash]
-    if (head >> 240) & MASK8 != STATUS_PENDING:
+    if (head >> HEAD_STATUS) & packing.MASK8 != STATUS_PENDING:
         return False
     votes: uint256 = self._ballot[content_hash]
-    if block.timestamp >= ((votes >> 176) & MASK40) + ((votes >> 216) & MASK24):
+    if block.timestamp >= ((votes >> BALLOT_OPENS) & packing.MASK40) + ((votes >> BALLOT_WINDOW) & packing.MASK24):
         return True
     if self._decided(votes) == STATUS_PENDING:
         return False
@@ -1146,8 +1168,8 @@ def _epoch() -> uint256:
 def _price_now(category: uint256, epoch: uint256) -> uint256:
     packed: uint256 = self._price[category]
     return reward_math._current_price(
-        packed & MASK128,
-        packed >> 128,
+        packed & packing.MASK128,
+        packed >> PRICE_EPOCH,
         epoch,
         self.price_base_bps,
         self.price_min_bps,

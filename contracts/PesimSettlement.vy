@@ -38,6 +38,7 @@
 from snekmate.auth import access_control
 from snekmate.utils import pausable
 
+import packing
 import pesim_math
 
 initializes: access_control
@@ -91,10 +92,22 @@ STATUS_CANCELLED: constant(uint256) = 3
 
 # @dev A stored investment is x + X_OFFSET (always positive, below 2^128).
 X_OFFSET: constant(int256) = 2**127
-MASK8: constant(uint256) = 2**8 - 1
-MASK32: constant(uint256) = 2**32 - 1
-MASK64: constant(uint256) = 2**64 - 1
-MASK128: constant(uint256) = 2**128 - 1
+
+# ------------------------------------------------------------ storage layout
+# @dev Every packed word, written down once: the shift of each field (its
+#      lowest bit); widths are the `packing` masks named in each comment.
+# _head[round]: status (8) | design (8) | n (8, in 16 bits) | registered (32) |
+#               submitted (32) | registration deadline (64) | message deadline (64).
+HEAD_DESIGN: constant(uint256) = 8
+HEAD_N: constant(uint256) = 16
+HEAD_REGISTERED: constant(uint256) = 32
+HEAD_SUBMITTED: constant(uint256) = 64
+HEAD_REGISTRATION_DEADLINE: constant(uint256) = 96
+HEAD_MESSAGE_DEADLINE: constant(uint256) = 160
+# _terms[round]: collateral wei (128) | wei per unit (128).
+TERMS_WEI_PER_UNIT: constant(uint256) = 128
+# _packed[round][i][k] (storage design): x + X_OFFSET (128) | pi (128).
+MESSAGE_PI: constant(uint256) = 128
 
 # ------------------------------------------------------------------ storage
 
@@ -263,9 +276,9 @@ def open_round(
     registration_deadline: uint256 = block.timestamp + registration_period
     message_deadline: uint256 = registration_deadline + message_period
     self._head[round_id] = (
-        STATUS_OPEN | (design << 8) | (n << 16) | (registration_deadline << 96) | (message_deadline << 160)
+        STATUS_OPEN | (design << HEAD_DESIGN) | (n << HEAD_N) | (registration_deadline << HEAD_REGISTRATION_DEADLINE) | (message_deadline << HEAD_MESSAGE_DEADLINE)
     )
-    self._terms[round_id] = collateral_wei | (wei_per_unit << 128)
+    self._terms[round_id] = collateral_wei | (wei_per_unit << TERMS_WEI_PER_UNIT)
     log RoundOpened(
         round_id=round_id,
         participants=participants,
@@ -291,18 +304,18 @@ def register(round_id: uint256):
     pausable._require_not_paused()
     head: uint256 = self._open_head(round_id)
     index: uint256 = self._index_of(round_id, msg.sender)
-    registered: uint256 = (head >> 32) & MASK32
+    registered: uint256 = (head >> HEAD_REGISTERED) & packing.MASK32
     assert registered & (1 << index) == 0, "pesim_settlement: already registered"
-    assert block.timestamp < (head >> 96) & MASK64, "pesim_settlement: registration closed"
-    collateral: uint256 = self._terms[round_id] & MASK128
+    assert block.timestamp < (head >> HEAD_REGISTRATION_DEADLINE) & packing.MASK64, "pesim_settlement: registration closed"
+    collateral: uint256 = self._terms[round_id] & packing.MASK128
     assert msg.value == collateral, "pesim_settlement: wrong collateral"
     registered |= 1 << index
-    self._head[round_id] = head | (registered << 32)
+    self._head[round_id] = head | (registered << HEAD_REGISTERED)
     self.locked_collateral += collateral
     log ParticipantRegistered(round_id=round_id, participant=msg.sender, index=index, collateral_wei=collateral)
-    n: uint256 = (head >> 16) & MASK8
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
     if registered == (1 << n) - 1:
-        log RegistrationCompleted(round_id=round_id, message_deadline=(head >> 160) & MASK64)
+        log RegistrationCompleted(round_id=round_id, message_deadline=(head >> HEAD_MESSAGE_DEADLINE) & packing.MASK64)
 
 
 @external
@@ -319,19 +332,19 @@ def submit(round_id: uint256, pi: DynArray[int256, MAX_N], x: DynArray[int256, M
     """
     head: uint256 = self._open_head(round_id)
     index: uint256 = self._index_of(round_id, msg.sender)
-    n: uint256 = (head >> 16) & MASK8
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
     full: uint256 = (1 << n) - 1
-    assert (head >> 32) & MASK32 == full, "pesim_settlement: registration incomplete"
-    assert block.timestamp < (head >> 160) & MASK64, "pesim_settlement: messages closed"
-    submitted: uint256 = (head >> 64) & MASK32
+    assert (head >> HEAD_REGISTERED) & packing.MASK32 == full, "pesim_settlement: registration incomplete"
+    assert block.timestamp < (head >> HEAD_MESSAGE_DEADLINE) & packing.MASK64, "pesim_settlement: messages closed"
+    submitted: uint256 = (head >> HEAD_SUBMITTED) & packing.MASK32
     assert submitted & (1 << index) == 0, "pesim_settlement: already submitted"
     self._check_message(pi, x, n)
     digest: bytes32 = keccak256(abi_encode(pi, x))
-    if (head >> 8) & MASK8 == DESIGN_STORAGE:
+    if (head >> HEAD_DESIGN) & packing.MASK8 == DESIGN_STORAGE:
         for k: uint256 in range(n, bound=MAX_N):
-            self._packed[round_id][index][k] = (convert(pi[k], uint256) << 128) | convert(x[k] + X_OFFSET, uint256)
+            self._packed[round_id][index][k] = (convert(pi[k], uint256) << MESSAGE_PI) | convert(x[k] + X_OFFSET, uint256)
     self._digest[round_id][index] = digest
-    self._head[round_id] = head | ((submitted | (1 << index)) << 64)
+    self._head[round_id] = head | ((submitted | (1 << index)) << HEAD_SUBMITTED)
     log MessageSubmitted(round_id=round_id, participant=msg.sender, index=index, digest=digest, pi=pi, x=x)
 
 
@@ -345,9 +358,9 @@ def settle(round_id: uint256):
     @param round_id The round.
     """
     head: uint256 = self._settleable_head(round_id)
-    assert (head >> 8) & MASK8 == DESIGN_STORAGE, "pesim_settlement: wrong design"
-    n: uint256 = (head >> 16) & MASK8
-    submitted: uint256 = (head >> 64) & MASK32
+    assert (head >> HEAD_DESIGN) & packing.MASK8 == DESIGN_STORAGE, "pesim_settlement: wrong design"
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
+    submitted: uint256 = (head >> HEAD_SUBMITTED) & packing.MASK32
     pis: DynArray[DynArray[int256, MAX_N], MAX_N] = []
     xs: DynArray[DynArray[int256, MAX_N], MAX_N] = []
     for i: uint256 in range(n, bound=MAX_N):
@@ -356,8 +369,8 @@ def settle(round_id: uint256):
         if submitted & (1 << i) != 0:
             for k: uint256 in range(n, bound=MAX_N):
                 word: uint256 = self._packed[round_id][i][k]
-                p.append(convert(word >> 128, int256))
-                q.append(convert(word & MASK128, int256) - X_OFFSET)
+                p.append(convert(word >> MESSAGE_PI, int256))
+                q.append(convert(word & packing.MASK128, int256) - X_OFFSET)
         pis.append(p)
         xs.append(q)
     self._settle(round_id, head, pis, xs)
@@ -382,10 +395,10 @@ def settle_with_messages(
     @param xs The investment proposals.
     """
     head: uint256 = self._settleable_head(round_id)
-    assert (head >> 8) & MASK8 == DESIGN_CALLDATA, "pesim_settlement: wrong design"
-    n: uint256 = (head >> 16) & MASK8
+    assert (head >> HEAD_DESIGN) & packing.MASK8 == DESIGN_CALLDATA, "pesim_settlement: wrong design"
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
     assert len(pis) == n and len(xs) == n, "pesim_settlement: wrong message count"
-    submitted: uint256 = (head >> 64) & MASK32
+    submitted: uint256 = (head >> HEAD_SUBMITTED) & packing.MASK32
     for i: uint256 in range(n, bound=MAX_N):
         if submitted & (1 << i) != 0:
             assert keccak256(abi_encode(pis[i], xs[i])) == self._digest[round_id][i], "pesim_settlement: message does not match commitment"
@@ -403,11 +416,11 @@ def cancel(round_id: uint256):
     @param round_id The round.
     """
     head: uint256 = self._open_head(round_id)
-    n: uint256 = (head >> 16) & MASK8
-    registered: uint256 = (head >> 32) & MASK32
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
+    registered: uint256 = (head >> HEAD_REGISTERED) & packing.MASK32
     assert registered != (1 << n) - 1, "pesim_settlement: registration complete"
-    assert block.timestamp >= (head >> 96) & MASK64, "pesim_settlement: registration still open"
-    collateral: uint256 = self._terms[round_id] & MASK128
+    assert block.timestamp >= (head >> HEAD_REGISTRATION_DEADLINE) & packing.MASK64, "pesim_settlement: registration still open"
+    collateral: uint256 = self._terms[round_id] & packing.MASK128
     refunded: uint256 = 0
     for i: uint256 in range(n, bound=MAX_N):
         if registered & (1 << i) != 0:
@@ -417,7 +430,7 @@ def cancel(round_id: uint256):
             log CollateralRefunded(round_id=round_id, participant=p, amount=collateral)
     self.total_withdrawable += refunded
     self.locked_collateral -= refunded
-    self._head[round_id] = (head & ~MASK8) | STATUS_CANCELLED
+    self._head[round_id] = (head & ~packing.MASK8) | STATUS_CANCELLED
     log RoundCancelled(round_id=round_id, refunded_wei=refunded)
 
 
@@ -453,15 +466,15 @@ def round_info(round_id: uint256) -> (uint256, uint256, uint256, uint256, uint25
     head: uint256 = self._head[round_id]
     terms: uint256 = self._terms[round_id]
     return (
-        (head >> 16) & MASK8,
-        (head >> 8) & MASK8,
-        head & MASK8,
-        terms & MASK128,
-        terms >> 128,
-        (head >> 96) & MASK64,
-        (head >> 160) & MASK64,
-        (head >> 32) & MASK32,
-        (head >> 64) & MASK32,
+        (head >> HEAD_N) & packing.MASK8,
+        (head >> HEAD_DESIGN) & packing.MASK8,
+        head & packing.MASK8,
+        terms & packing.MASK128,
+        terms >> TERMS_WEI_PER_UNIT,
+        (head >> HEAD_REGISTRATION_DEADLINE) & packing.MASK64,
+        (head >> HEAD_MESSAGE_DEADLINE) & packing.MASK64,
+        (head >> HEAD_REGISTERED) & packing.MASK32,
+        (head >> HEAD_SUBMITTED) & packing.MASK32,
     )
 
 
@@ -510,15 +523,15 @@ def stored_message(round_id: uint256, index: uint256) -> (DynArray[int256, MAX_N
     @return (DynArray[int256, MAX_N], DynArray[int256, MAX_N]) Its pi and x, fixed point.
     """
     head: uint256 = self._head[round_id]
-    assert (head >> 8) & MASK8 == DESIGN_STORAGE, "pesim_settlement: wrong design"
-    assert (head >> 64) & (1 << index) != 0, "pesim_settlement: no such message"
-    n: uint256 = (head >> 16) & MASK8
+    assert (head >> HEAD_DESIGN) & packing.MASK8 == DESIGN_STORAGE, "pesim_settlement: wrong design"
+    assert (head >> HEAD_SUBMITTED) & (1 << index) != 0, "pesim_settlement: no such message"
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
     p: DynArray[int256, MAX_N] = []
     q: DynArray[int256, MAX_N] = []
     for k: uint256 in range(n, bound=MAX_N):
         word: uint256 = self._packed[round_id][index][k]
-        p.append(convert(word >> 128, int256))
-        q.append(convert(word & MASK128, int256) - X_OFFSET)
+        p.append(convert(word >> MESSAGE_PI, int256))
+        q.append(convert(word & packing.MASK128, int256) - X_OFFSET)
     return p, q
 
 
@@ -529,7 +542,7 @@ def stored_message(round_id: uint256, index: uint256) -> (DynArray[int256, MAX_N
 def _open_head(round_id: uint256) -> uint256:
     head: uint256 = self._head[round_id]
     assert head != 0, "pesim_settlement: unknown round"
-    assert head & MASK8 == STATUS_OPEN, "pesim_settlement: round not open"
+    assert head & packing.MASK8 == STATUS_OPEN, "pesim_settlement: round not open"
     return head
 
 
@@ -545,10 +558,10 @@ def _index_of(round_id: uint256, account: address) -> uint256:
 @view
 def _settleable_head(round_id: uint256) -> uint256:
     head: uint256 = self._open_head(round_id)
-    n: uint256 = (head >> 16) & MASK8
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
     full: uint256 = (1 << n) - 1
-    assert (head >> 32) & MASK32 == full, "pesim_settlement: registration incomplete"
-    assert (head >> 64) & MASK32 == full or block.timestamp >= (head >> 160) & MASK64, "pesim_settlement: messages still open"
+    assert (head >> HEAD_REGISTERED) & packing.MASK32 == full, "pesim_settlement: registration incomplete"
+    assert (head >> HEAD_SUBMITTED) & packing.MASK32 == full or block.timestamp >= (head >> HEAD_MESSAGE_DEADLINE) & packing.MASK64, "pesim_settlement: messages still open"
     return head
 
 
@@ -577,10 +590,10 @@ def _settle(
          close the round. Every credited wei was posted as collateral in
          this round: the credits sum to N * collateral exactly.
     """
-    n: uint256 = (head >> 16) & MASK8
-    submitted: uint256 = (head >> 64) & MASK32
+    n: uint256 = (head >> HEAD_N) & packing.MASK8
+    submitted: uint256 = (head >> HEAD_SUBMITTED) & packing.MASK32
     terms: uint256 = self._terms[round_id]
-    collateral: uint256 = terms & MASK128
+    collateral: uint256 = terms & packing.MASK128
     pis: DynArray[DynArray[int256, MAX_N], MAX_N] = given_pis
     xs: DynArray[DynArray[int256, MAX_N], MAX_N] = given_xs
     roster: DynArray[address, MAX_N] = self._roster[round_id]
@@ -597,7 +610,7 @@ def _settle(
                 log DefaultMessageApplied(round_id=round_id, participant=roster[i], index=i, x=dx)
     taxes: DynArray[int256, MAX_N] = []
     sums: DynArray[int256, MAX_N] = []
-    taxes, sums = pesim_math._taxes(pis, xs, terms >> 128)
+    taxes, sums = pesim_math._taxes(pis, xs, terms >> TERMS_WEI_PER_UNIT)
     transfers: DynArray[int256, MAX_N] = []
     shortfall: uint256 = 0
     transfers, shortfall = pesim_math._transfers(taxes, collateral)
@@ -610,5 +623,5 @@ def _settle(
         log TaxSettled(round_id=round_id, participant=p, index=i, tax_wei=taxes[i], transfer_wei=transfers[i], credited_wei=credit)
     self.total_withdrawable += credited_total
     self.locked_collateral -= n * collateral
-    self._head[round_id] = (head & ~MASK8) | STATUS_SETTLED
+    self._head[round_id] = (head & ~packing.MASK8) | STATUS_SETTLED
     log RoundSettled(round_id=round_id, settler=msg.sender, x_sum=sums, submitted=submitted, shortfall_wei=shortfall)

@@ -27,6 +27,11 @@ def contracts_dir() -> Path:
     return Path(os.environ.get("SHARING_CONTRACTS_DIR", ROOT / "contracts"))
 
 
+def testing_dir() -> Path:
+    """Test-only contracts (attackers, harnesses): compiled on demand, never deployed in production."""
+    return contracts_dir() / "testing"
+
+
 def build_dir() -> Path:
     """Directory of cached artifacts (``$SHARING_BUILD_DIR`` overrides)."""
     return Path(os.environ.get("SHARING_BUILD_DIR", ROOT / "build"))
@@ -55,8 +60,9 @@ def source_hash() -> str:
     h = hashlib.sha256()
     h.update(_compiler_version().encode())
     h.update(metadata.version("snekmate").encode())
-    for path in sorted(contracts_dir().glob("*.vy*")):
-        h.update(path.name.encode())
+    root = contracts_dir()
+    for path in sorted(root.rglob("*.vy*")):
+        h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -65,7 +71,12 @@ def _compile(name: str, digest: str) -> Artifact:
     import vyper
     from vyper.compiler.input_bundle import FilesystemInputBundle
 
-    search = [contracts_dir(), *(Path(p) for p in sys.path if p and Path(p).is_dir())]
+    # Production contracts first, then the test-only ones (which may import production modules).
+    search = [
+        contracts_dir(),
+        testing_dir(),
+        *(Path(p) for p in sys.path if p and Path(p).is_dir()),
+    ]
     bundle = FilesystemInputBundle(search)
     try:
         file_input = bundle.load_file(Path(f"{name}.vy"))

@@ -1,6 +1,6 @@
 """Re-entrancy into claim() from a contract recipient, and a recipient that refuses ether.
 
-The attacker is ``contracts/AttackReentrantClaimer.vy``: a contract admitted
+The attacker is ``contracts/testing/AttackReentrantClaimer.vy``: a contract admitted
 as a member that earns a real reward, then re-enters the alliance from its
 ``__default__`` while ``claim()`` is sending it ether. Two layers stop it:
 ``# pragma nonreentrancy on`` (the re-entry reverts with empty data, the

@@ -93,7 +93,7 @@ def old_rule(chain, roles, tmp_path: Path, monkeypatch) -> PesimSystem:
     """``PesimSettlement`` as shipped, with the negative-investment check replaced by the old one."""
     src = tmp_path / "contracts"
     src.mkdir()
-    for name in ("PesimSettlement.vy", "pesim_math.vy"):
+    for name in ("PesimSettlement.vy", "pesim_math.vy", "packing.vy"):
         shutil.copy(contracts_dir() / name, src / name)
     path = src / "PesimSettlement.vy"
     text = path.read_text()
