@@ -28,7 +28,7 @@ def contracts_dir() -> Path:
 
 
 def testing_dir() -> Path:
-    """Test-only contracts (attackers, harnesses): compiled on demand, never deployed in production."""
+    """Test-only contracts (attackers, harnesses): never deployed in production."""
     return contracts_dir() / "testing"
 
 
