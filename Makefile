@@ -50,7 +50,7 @@ $(NATRIX): $(STAMP)
 	test -x $@ && touch $@
 
 # Static analysis of every contract. NTX11 (arguments must start with `_`) is a naming
-# preference the project does not follow (STYLE.md); any other finding must be justified by a
+# preference the project does not follow (docs/style.md); any other finding must be justified by a
 # `# natrix: NTXn accepted - why` comment next to it. Findings before/after: docs/security.md.
 AUDITED := contracts/AisAlliance.vy contracts/reward_math.vy contracts/testing/AttackReentrantClaimer.vy \
            contracts/PesimSettlement.vy contracts/pesim_math.vy contracts/packing.vy
@@ -58,7 +58,7 @@ audit: $(NATRIX)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/attacks/natrix_gate.py NTX11 $(AUDITED)
 
 # The long state-machine campaign: random sequences of up to 50 steps for the AIS and PESIM
-# machines. It runs on titanoboa (STACK.md item 7; ~15x eth-tester's sequences per second) from
+# machines. It runs on titanoboa (docs/stack.md; ~15x eth-tester's sequences per second) from
 # its own venv, because titanoboa pulls mkdocs-material and downgrades `packaging`: it never
 # enters .venv or `make test`. Default budget: CAMPAIGN_SEQUENCES per machine, at most
 # CAMPAIGN_CAP_MINUTES each (about 20 minutes for both here); CAMPAIGN_MINUTES=M runs each machine

@@ -19,7 +19,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 # ----------------------------------------------------------------- chain fixtures
-# Role-named actors are bound to accounts here only (curve STYLE). The chain
+# Role-named actors are bound to accounts here only (docs/style.md). The chain
 # and the deployed alliance are built once per session; every test that uses
 # them runs between a snapshot and a revert.
 

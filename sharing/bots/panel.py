@@ -1,4 +1,4 @@
-"""Panel bots: how appointed panellists vote (SPEC 2.4, SPEC 6).
+"""Panel bots: how appointed panellists vote (docs/rules.md, docs/simulation.md).
 
 Four behaviours: honest (the true CVSS score and scope), noisy (the score
 with a Gaussian error), lazy (sometimes absent), and colluding (approves its

@@ -1,9 +1,9 @@
-"""How a firm bot decides, each round, whether to share (SPEC 6).
+"""How a firm bot decides, each round, whether to share (docs/simulation.md).
 
 Every rule sees only what a real member could see: the mechanism's public
 parameters (reward schedule and pool rule, read from the chain), the public
 history of who shared, and the payoffs firms realised. The sharing gain a
-rule predicts is that of the sharing game (Simmons B.4, SPEC 5.1),
+rule predicts is that of the sharing game (Simmons B.4; docs/models.md, "The sharing game"),
 :func:`sharing.models.sharing_game.sharing_gain`.
 """
 

@@ -1,4 +1,4 @@
-"""Rebuild the alliance's state from its events alone (the audit trail of SPEC 2.6).
+"""Rebuild the alliance's state from its events alone (the rules it replays: docs/rules.md).
 
 An auditor who trusts nothing but the logs replays them in order and gets
 every indicator's history and every wei: who committed, revealed, voted,

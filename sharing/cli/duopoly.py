@@ -1,4 +1,4 @@
-"""CLI commands: `sharing duopoly ...` (Gal-Or & Ghose's duopoly, SPEC 5.3)."""
+"""CLI commands: `sharing duopoly ...` (Gal-Or & Ghose's duopoly, docs/models.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CLI commands: ``sharing game ...`` - the sharing game of SPEC 5.1 (Simmons B.4-B.5).
+"""CLI commands: ``sharing game ...`` - the sharing game (Simmons B.4-B.5; docs/models.md).
 
 ``solve`` any bimatrix game, check the ``paper``'s printed tables, and
 ``design`` the least rewards that make sharing the unique equilibrium.

@@ -1,4 +1,6 @@
-"""CLI commands: ``sharing pesim ...`` - the IDS game and PESIM (SPEC 5.2, Naghizadeh & Liu).
+"""CLI commands: ``sharing pesim ...`` - the IDS game and PESIM (Naghizadeh & Liu).
+
+The models are described in docs/models.md, "Interdependent security and PESIM".
 
 ``solve`` an instance (Nash equilibrium, social optimum, Price of Anarchy,
 Lindahl prices, equilibrium messages, taxes, deviation check), test

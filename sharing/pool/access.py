@@ -1,7 +1,7 @@
 r"""Who may read what in the off-chain pool: signed requests and the TLP rules.
 
 The pool (:mod:`sharing.pool.store`) holds STIX bundles off chain, but the
-right to read them is decided on chain (SPEC section 4): a request is signed
+right to read them is decided on chain (docs/pool.md): a request is signed
 by a member's key (EIP-191) and checked against the contract.  This module
 defines the three pieces that decision needs, independent of storage:
 
@@ -61,8 +61,8 @@ Per FIRST TLP 2.0 (August 2022):
   their community": the community is the alliance, and the on-chain access
   rule says who is in it *as a reader*, so the requester must be a member
   with pool access (``is_member`` and ``has_access``).  Gating GREEN is
-  also what turns the sharing game into a coordination game (SPEC 2,
-  "Reputation and pool access").
+  also what turns the sharing game into a coordination game (the access
+  rule: docs/rules.md; the game: docs/models.md, "The sharing game").
 * **TLP:AMBER** - "limited disclosure, recipients can only spread this on
   a need-to-know basis within their organisation and its clients": the
   pool's readers are the members with access, as for GREEN.

@@ -2,7 +2,7 @@
 
 The chain holds each indicator's ``content_hash`` (keccak-256 of the
 bundle's canonical JSON, :mod:`sharing.standards.stix`); the bundles
-themselves live here (SPEC section 4).  The store trusts the chain and
+themselves live here (docs/pool.md).  The store trusts the chain and
 nothing else:
 
 * **put** accepts a bundle only if its hash was revealed on chain, only

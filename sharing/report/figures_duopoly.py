@@ -1,4 +1,6 @@
-"""Figures of the security-sharing duopoly (SPEC 5.3, Gal-Or & Ghose 2005) for the models report.
+"""Figures of the security-sharing duopoly (Gal-Or & Ghose 2005) for the models report.
+
+The model is described in docs/models.md, "The duopoly".
 
 Three pictures: sharing and investment under the four regimes (Bertrand-Nash,
 joint-profit ISA, social planner, sequential) as the demand spillover

@@ -1,4 +1,6 @@
-"""Figures of the sharing game (SPEC 5.1, Simmons B.4-B.5) for the models report.
+"""Figures of the sharing game (Simmons B.4-B.5) for the models report.
+
+The model is described in docs/models.md, "The sharing game".
 
 Three pictures: the class of the two-firm game as a common reward and risk
 vary (open vs gated pool); which equilibria exist as the two firms' rewards

@@ -1,4 +1,6 @@
-"""Figures of the IDS game and PESIM (SPEC 5.2, Naghizadeh & Liu) for the models report.
+"""Figures of the IDS game and PESIM (Naghizadeh & Liu) for the models report.
+
+The models are described in docs/models.md, "Interdependent security and PESIM".
 
 Four pictures, every number computed by :mod:`sharing.models.ids_game` and
 :mod:`sharing.models.pesim`: the Price of Anarchy (eq. (4)) against the

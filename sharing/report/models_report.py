@@ -18,9 +18,9 @@ from sharing.report.figures_common import Figure
 
 #: (module, section title) in report order.
 FIGURE_MODULES: tuple[tuple[str, str], ...] = (
-    ("sharing.report.figures_game", "The sharing game (Simmons; SPEC 5.1)"),
-    ("sharing.report.figures_pesim", "Interdependent security and PESIM (SPEC 5.2)"),
-    ("sharing.report.figures_duopoly", "Information sharing in a duopoly (SPEC 5.3)"),
+    ("sharing.report.figures_game", "The sharing game (Simmons)"),
+    ("sharing.report.figures_pesim", "Interdependent security and PESIM (Naghizadeh & Liu)"),
+    ("sharing.report.figures_duopoly", "Information sharing in a duopoly (Gal-Or & Ghose)"),
 )
 
 
@@ -89,7 +89,7 @@ def render_html(sections: list[Section], title: str = "Incentive models report")
         "</head><body>",
         f"<h1>{esc(title)}</h1>",
         "<p>Every figure is computed by the <code>sharing</code> package from the models of "
-        "SPEC section 5; no number is copied from a paper.</p>",
+        "docs/models.md; no number is copied from a paper.</p>",
         "<ul>",
     ]
     for s in sections:

@@ -10,7 +10,7 @@ on-chain access rule lets it read them, minus its private sharing risk:
                + reward_wei_i / unit_wei - [shared_i] * r_i
 
 With ``access_epochs = 1`` the access rule reads "verified this epoch",
-which is the one-shot model's "a_i = C" (SPEC 5.1).
+which is the one-shot model's "a_i = C" (docs/models.md, "The sharing game").
 """
 
 from __future__ import annotations
@@ -370,7 +370,7 @@ class PesimRounds:
 
     The firms are split into groups of 3 to 32 (PESIM needs N >= 3; the
     contract takes at most 32); each group is one interdependent-security
-    game with total-effort risk and its tiers' unit costs (SPEC 5.2), and
+    game with total-effort risk and its tiers' unit costs (docs/models.md), and
     settles a round with the model's equilibrium messages. A firm's payoff
     gains its measured utility in the mechanism, ``-g_i(x_hat) - tax_i``,
     with ``x_hat`` and the tax read from the settlement's events.

@@ -1,4 +1,4 @@
-"""The incentive regimes the simulation compares (SPEC 6), as on-chain configurations.
+"""The incentive regimes the simulation compares (docs/simulation.md), as on-chain configurations.
 
 A regime is a reward per tier (in payoff units) and a pool rule. Rewards
 come from the sharing game's mechanism design
@@ -43,7 +43,7 @@ class TierParams:
     knowledge: tuple[float, float, float] = (3.0, 2.0, 1.0)
     risk: tuple[float, float, float] = (0.5, 0.4, 0.3)
     beta: float = 1.0
-    #: Unit cost of security investment per tier, for the PESIM regime (SPEC 5.2).
+    #: Unit cost of security investment per tier, for the PESIM regime (docs/models.md).
     security_cost: tuple[float, float, float] = (0.2, 0.3, 0.5)
 
     def __post_init__(self) -> None:

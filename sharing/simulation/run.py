@@ -1,4 +1,4 @@
-"""The main job: measure on chain whether cooperation is the equilibrium (SPEC 6).
+"""The main job: measure on chain whether cooperation is the equilibrium (docs/simulation.md).
 
 For each regime, on one deployment (snapshots, no re-deploys):
 

@@ -16,7 +16,7 @@ contract mirrors it exactly (``severity_mult`` is indexed by the band).
 Scores come from the ``cvss`` package (Red Hat's implementation of the FIRST
 formulas): :class:`cvss.CVSS3` for ``CVSS:3.0/`` and ``CVSS:3.1/`` vectors,
 :class:`cvss.CVSS4` for ``CVSS:4.0/``.  CVSS v2 vectors are refused: the
-panel votes v3.1/v4.0 base scores (SPEC section 2).
+panel votes v3.1/v4.0 base scores (docs/rules.md).
 
 Only the **base** score is used, because the base group is what a panel can
 judge from the indicator alone; threat, temporal and environmental metrics

@@ -1,6 +1,6 @@
 """Synthetic, valid STIX 2.1 indicator bundles with CVSS vectors, for the bots.
 
-Each round of the simulation (SPEC section 6) the firm bots "discover"
+Each round of the simulation (docs/simulation.md) the firm bots "discover"
 indicators.  They must be well-formed enough to go through the real
 pipeline (validation, canonical hash, commit/reveal, the pool) and varied
 enough that the reward formula's factors (severity band, class, scope,

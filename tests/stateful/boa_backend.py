@@ -2,7 +2,7 @@
 
 titanoboa runs py-evm without web3, eth-tester or a block trie, so a
 transaction or a view costs a fraction of a millisecond instead of several
-(``/work/shared/STACK.md`` item 7). The machines keep driving the project's
+(``docs/stack.md``). The machines keep driving the project's
 own objects: :class:`sharing.chain.ais.AisSystem` and
 :class:`sharing.chain.pesim.PesimSystem` are built unchanged around
 

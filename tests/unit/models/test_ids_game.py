@@ -1,4 +1,4 @@
-"""The IDS game of Naghizadeh & Liu: risks, Nash equilibrium, social optimum, PoA (SPEC 5.2)."""
+"""The IDS game of Naghizadeh & Liu: risks, Nash equilibrium, social optimum, PoA (docs/models.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sharing game of SPEC 5.1 / Simmons B.4-B.5: payoffs, equilibria, designs, the paper."""
+"""The sharing game (docs/models.md) / Simmons B.4-B.5: payoffs, equilibria, designs, the paper."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_validate__bad_input__raises(kwargs):
         sg.validate(**kwargs)
 
 
-# --------------------------------------------------------------------------- SPEC 5.1 claims
+# ------------------------------------------------------- the claims of docs/models.md
 
 
 @given(knowledge_st, knowledge_st, risk_st, risk_st, beta_st)
@@ -170,7 +170,7 @@ def test_cooperation_is_unique__agrees_with_nashpy_mixed_included(k0, k1, r0, r1
 
 def test_thresholds__identical_gated_firms():
     # N identical firms: all-share is an equilibrium iff R >= r - beta (N-1) K,
-    # unique iff R > r (SPEC 5.1, gated pool)
+    # unique iff R > r (docs/models.md, gated pool)
     th = sg.thresholds([1.0] * 4, 3.5, "gated")
     np.testing.assert_allclose(th.equilibrium, [0.5] * 4, atol=TOL)
     np.testing.assert_allclose(th.dominance, [3.5] * 4, atol=TOL)
