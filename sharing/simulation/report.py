@@ -1,10 +1,10 @@
 """The simulation's report (issue 5): one self-contained HTML page and its PNG figures.
 
-The page answers SPEC 6's headline question first (in which regimes
-cooperation is the unique equilibrium, on chain and in the model, and do they
-agree), then shows the evidence: cooperation over rounds per regime, the
-empirical and model 2x2 matrices side by side with their equilibria, payoffs
-by tier, and the rewards actually paid.
+The page answers the headline question of docs/simulation.md first (in
+which regimes cooperation is the unique equilibrium, on chain and in the
+model, and do they agree), then shows the evidence: cooperation over rounds
+per regime, the empirical and model 2x2 matrices side by side with their
+equilibria, payoffs by tier, and the rewards actually paid.
 
 It reads only the plain dict of :func:`sharing.simulation.run.simulate`, so a
 saved ``--json`` result can be re-rendered without a chain. Figures are drawn
@@ -23,6 +23,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from sharing.bots.strategies import ADAPTIVE
 from sharing.simulation.regimes import TIERS
 
 #: Resolution of the PNG figures.
@@ -39,6 +40,20 @@ TIER_COLOURS = {"critical": "#b2182b", "core": "#2166ac", "small": "#1b7837"}
 ACTIONS = ("C (share)", "D (withhold)")
 #: A mixed-strategy probability this close to 0 or 1 is read as pure.
 PURE_TOL = 1e-9
+#: Title of the model's matrix beside the chain's.
+MODEL_TITLE = "model (the sharing game, docs/models.md)"
+#: Marker and dash style of each regime's line in the cooperation chart, in regime order
+#: (cycled): regimes whose rates coincide still show every line.
+LINE_STYLES: tuple[tuple[str, str | tuple[int, tuple[int, ...]]], ...] = (
+    ("o", "-"),
+    ("s", "--"),
+    ("^", "-."),
+    ("D", ":"),
+    ("v", (0, (5, 1, 1, 1))),
+    ("P", (0, (3, 1, 1, 1, 1, 1))),
+)
+#: Vertical distance between lines of regimes with identical rates (share of firms).
+OVERLAP_OFFSET = 0.015
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
@@ -79,11 +94,16 @@ def write_report(result: Mapping[str, Any], out_dir: pathlib.Path) -> pathlib.Pa
     config: Mapping[str, Any] = result.get("config", {})
     figures: list[tuple[str, str]] = []
     if regimes:
-        _cooperation_figure(regimes, config).savefig(out_dir / COOPERATION_PNG, dpi=DPI)
+        cooperation_figure(regimes, config).savefig(out_dir / COOPERATION_PNG, dpi=DPI)
         _payoff_figure(regimes).savefig(out_dir / PAYOFFS_PNG, dpi=DPI)
         _rewards_figure(regimes, config).savefig(out_dir / REWARDS_PNG, dpi=DPI)
         figures = [
-            (COOPERATION_PNG, "Share of firms that shared, per round, in each regime."),
+            (
+                COOPERATION_PNG,
+                "Share of firms that shared, per round, in each regime, under the strategy "
+                f"{lead_strategy(regimes, config)} (regimes with identical rates are drawn "
+                "slightly apart).",
+            ),
             (PAYOFFS_PNG, "Mean measured payoff per round of each tier, in payoff units."),
             (REWARDS_PNG, "Rewards credited on chain over the run (in ether)."),
         ]
@@ -100,27 +120,74 @@ def _label(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def _cooperation_figure(
+def lead_strategy(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> str:
+    """The strategy whose cooperation rates the result headlines.
+
+    ``simulate`` records it in each regime (``strategy``); a result saved by an
+    older version may only list the configured ``strategies``, whose lead is the
+    first adaptive one, as in :meth:`sharing.simulation.run.SimulationConfig.lead_strategy`.
+    """
+    recorded = [str(r["strategy"]) for r in regimes.values() if r.get("strategy")]
+    if recorded:
+        return ", ".join(dict.fromkeys(recorded))
+    if config.get("strategy"):
+        return str(config["strategy"])
+    listed = config.get("strategies")
+    if isinstance(listed, Sequence) and not isinstance(listed, str) and listed:
+        names = [str(n) for n in listed]
+        return next((n for n in names if n in ADAPTIVE), names[0])
+    return "not recorded"
+
+
+def _offsets(series: Sequence[tuple[float, ...]]) -> list[float]:
+    """A vertical offset per line: 0 for a unique line, spread evenly among identical ones."""
+    groups: dict[tuple[float, ...], list[int]] = {}
+    for k, values in enumerate(series):
+        groups.setdefault(tuple(round(v, 9) for v in values), []).append(k)
+    out = [0.0] * len(series)
+    for members in groups.values():
+        for rank, k in enumerate(members):
+            out[k] = (rank - (len(members) - 1) / 2) * OVERLAP_OFFSET
+    return out
+
+
+def cooperation_figure(
     regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]
 ) -> Figure:
-    """One line per regime, to show whether the population ends up sharing."""
+    """One line per regime, to show whether the population ends up sharing.
+
+    Regimes often end alike (no reward: nobody shares; any reward: everybody
+    does), so each line has its own marker and dash style, and lines whose
+    rates are identical are nudged apart by :data:`OVERLAP_OFFSET`: every
+    regime stays visible. The title names the strategy the rates belong to.
+    """
     fig = Figure(figsize=(7.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
-    for name, reg in regimes.items():
-        rate = list(reg.get("cooperation_rate", []))
-        ax.plot(range(1, len(rate) + 1), rate, marker="o", label=_label(name))
-    ax.set_ylim(-0.05, 1.05)
+    names = list(regimes)
+    rates = [tuple(float(v) for v in regimes[n].get("cooperation_rate", [])) for n in names]
+    offsets = _offsets(rates)
+    for k, (name, rate, offset) in enumerate(zip(names, rates, offsets, strict=True)):
+        marker, dashes = LINE_STYLES[k % len(LINE_STYLES)]
+        ax.plot(
+            range(1, len(rate) + 1),
+            [v + offset for v in rate],
+            marker=marker,
+            linestyle=dashes,
+            label=_label(name),
+        )
+    spread = max((abs(o) for o in offsets), default=0.0)
+    ax.set_ylim(-0.05 - spread, 1.05 + spread)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("round")
     ax.set_ylabel("cooperation rate (share of firms sharing)")
     ax.set_title(
         _label(
             f"Cooperation over rounds ({config.get('firms', '?')} firms, "
-            f"strategy {config.get('strategy', '?')})"
+            f"strategy {lead_strategy(regimes, config)})"
         )
     )
     ax.grid(alpha=0.3)
-    ax.legend(title="regime")
+    ax.legend(title="regime (identical lines nudged apart)" if spread else "regime")
     return fig
 
 
@@ -308,7 +375,7 @@ def _regime_section(name: str, reg: Mapping[str, Any]) -> str:
         matrices = (
             '<div class="pair">'
             + _matrix("measured on chain", reg["empirical_matrix"], reg.get("equilibria", []))
-            + _matrix("model (SPEC 5.1)", reg["model_matrix"], reg.get("model_equilibria", []))
+            + _matrix(MODEL_TITLE, reg["model_matrix"], reg.get("model_equilibria", []))
             + "</div>"
         )
     return (

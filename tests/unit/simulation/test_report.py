@@ -18,8 +18,11 @@ import pytest
 
 from sharing.simulation.report import (
     COOPERATION_PNG,
+    MODEL_TITLE,
+    OVERLAP_OFFSET,
     PAYOFFS_PNG,
     REWARDS_PNG,
+    cooperation_figure,
     write_report,
 )
 
@@ -62,6 +65,9 @@ def _regime(description: str, reward: float, coop: bool, rates: list[float]) -> 
         "pool_mismatches": 0,
         "cooperation_rate": rates,
         "final_cooperation": rates[-1],
+        "strategy": "best-response",
+        "cooperation_by_strategy": {"best-response": rates},
+        "final_cooperation_by_strategy": {"best-response": rates[-1]},
         "rewards_wei": {a: 3 * wei for a in ADDRESSES},
         "rewards_wei_total": 9 * wei,
         "payoff_by_tier": {
@@ -80,7 +86,8 @@ RESULT: dict[str, Any] = {
     "config": {
         "firms": 3,
         "rounds": 3,
-        "strategy": "best-response",
+        "strategies": ["best-response"],
+        "initial_share": 0.5,
         "seed": 1,
         "knowledge": [3.0, 2.0, 1.0],
         "risk": [0.5, 0.4, 0.3],
@@ -173,7 +180,7 @@ def test_write_report__shows_matrices_side_by_side_with_equilibria(
     report: tuple[pathlib.Path, str],
 ) -> None:
     _, page = report
-    assert page.count("measured on chain") == 2 and page.count("model (SPEC 5.1)") == 2
+    assert page.count("measured on chain") == 2 and page.count(html.escape(MODEL_TITLE)) == 2
     # One pure equilibrium per matrix, four matrices: four highlighted cells.
     assert page.count("class=ne") == 4
     assert "pure (D, D), payoffs (3, 1)" in page
@@ -240,3 +247,37 @@ def test_write_report__no_regime_still_writes_a_page(tmp_path: pathlib.Path) -> 
     page = write_report(result, tmp_path).read_text(encoding="utf-8")
     assert "No regime was run." in page
     assert not any((tmp_path / name).exists() for name in FIGURES)
+
+
+def _lines(regimes: dict[str, Any], config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The cooperation chart's title and its lines by regime."""
+    ax = cooperation_figure(regimes, config).axes[0]
+    return ax.get_title(), {line.get_label(): line for line in ax.get_lines()}
+
+
+def test_cooperation_figure__title_names_the_strategy() -> None:
+    title, _ = _lines(RESULT["regimes"], RESULT["config"])
+    assert "strategy best-response" in title and "?" not in title
+    # A result saved without the per-regime record: the lead of the configured strategies.
+    regimes = copy.deepcopy(RESULT["regimes"])
+    for reg in regimes.values():
+        del reg["strategy"]
+    config = {**RESULT["config"], "strategies": ["always", "imitation", "best-response"]}
+    title, _ = _lines(regimes, config)
+    assert "strategy imitation" in title
+
+
+def test_cooperation_figure__identical_regimes__every_line_stays_visible() -> None:
+    regimes = copy.deepcopy(RESULT["regimes"])
+    regimes["gated"] = copy.deepcopy(regimes["open"])  # same rates as open: [0.67, 0, 0]
+    regimes["flat"] = copy.deepcopy(regimes["open"])
+    _, lines = _lines(regimes, RESULT["config"])
+    same = [lines[name] for name in ("open", "gated", "flat")]
+    styles = {(line.get_marker(), str(line.get_linestyle())) for line in same}
+    assert len(styles) == 3  # each its own marker and dash style
+    ys = [tuple(line.get_ydata()) for line in same]
+    assert len(set(ys)) == 3  # drawn apart, so none hides another
+    for y in ys:  # ... by a nudge, not a different value
+        assert max(abs(a - b) for a, b in zip(y, [0.67, 0.0, 0.0], strict=True)) <= OVERLAP_OFFSET + 1e-12
+    # A regime with rates of its own is drawn where it is.
+    assert list(lines["tiered"].get_ydata()) == [0.33, 1.0, 1.0]
