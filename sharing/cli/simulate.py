@@ -34,7 +34,7 @@ def _floats3(value: str, name: str) -> tuple[float, float, float]:
     multiple=True,
     default=("all",),
     show_default=True,
-    help="open | gated | flat | tiered | all (repeatable).",
+    help="open | gated | flat | tiered | tiered-pesim | all (repeatable).",
 )
 @click.option(
     "--strategy",
