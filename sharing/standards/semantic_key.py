@@ -572,7 +572,7 @@ def normalised_pattern(pattern: str, pattern_type: str = "stix") -> str:
 
     Examples
     --------
-    >>> normalised_pattern("[ file:hashes.sha256 = 'AB" + "0" * 62 + "' ]")[:39]
+    >>> normalised_pattern("[ file:hashes.sha256 = 'AB" + "0" * 62 + "' ]")[:40]
     "stix\n[file:hashes.'SHA-256' = 'ab0000000"
     >>> normalised_pattern("alert tcp any any -> any any (sid:1;)\r\n", "snort")
     'snort\nalert tcp any any -> any any (sid:1;)'
