@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sharing.errors import InputError
+from sharing.standards.categories import NUM_CATEGORIES
 from sharing.standards.cvss import severity_band
-from sharing.standards.stix import NUM_CATEGORIES
 
 BPS = 10_000
 BPS4 = BPS**4

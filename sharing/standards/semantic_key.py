@@ -137,7 +137,7 @@ from stix2patterns.v21.pattern import Pattern
 from stix2patterns.validator import run_validator
 
 from sharing.errors import InputError
-from sharing.standards.stix import parse_bundle
+from sharing.standards.stix_parse import parse_bundle
 
 __all__ = [
     "HASH_ALGORITHMS",

@@ -51,7 +51,7 @@ Reproducibility
 ---------------
 ``random_state`` (a seed, a numpy ``Generator`` or ``None``) drives every
 choice, including the STIX ids (UUID version 4 built from generator bytes,
-see :func:`sharing.standards.stix.stix_id`) and the timestamps (a fixed
+see :func:`sharing.standards.stix_build.stix_id`) and the timestamps (a fixed
 epoch, 2025-01-01T00:00:00Z, plus a drawn offset within a year, unless
 ``created`` is given).  The same seed and arguments give byte-identical
 bundles and hashes.  All random draws happen in a fixed order whatever the
@@ -74,22 +74,25 @@ import numpy.typing as npt
 from cvss import CVSS3, CVSS4
 
 from sharing.errors import InputError
-from sharing.standards.cvss import BAND_NAMES, parse_cvss, severity_band
-from sharing.standards.semantic_key import semantic_key as _semantic_key
-from sharing.standards.stix import (
+from sharing.standards.categories import (
     CATEGORIES,
     NUM_CATEGORIES,
-    AttackPatternSpec,
     IndicatorClass,
+    Scope,
+    category_code,
+)
+from sharing.standards.cvss import BAND_NAMES, parse_cvss, severity_band
+from sharing.standards.semantic_key import semantic_key as _semantic_key
+from sharing.standards.stix_build import (
+    AttackPatternSpec,
+    IndicatorSpec,
     MalwareSpec,
     RandomState,
-    Scope,
-    Tlp,
     VulnerabilitySpec,
     build_indicator_bundle,
-    category_code,
-    load_indicator_bundle,
 )
+from sharing.standards.stix_parse import load_indicator_bundle
+from sharing.standards.tlp import Tlp
 
 __all__ = [
     "DEFAULT_MIX",
@@ -188,15 +191,15 @@ class SyntheticIndicator:
     content_hash : bytes
         keccak-256 of ``bundle_json``, 32 bytes.
     category : int
-        ATT&CK tactic code (:data:`sharing.standards.stix.CATEGORIES`).
+        ATT&CK tactic code (:data:`sharing.standards.categories.CATEGORIES`).
     indicator_class : int
-        :class:`~sharing.standards.stix.IndicatorClass` code.
+        :class:`~sharing.standards.categories.IndicatorClass` code.
     cvss_vector : str
         The CVSS base vector the bundle claims.
     score_x10 : int
         Its base score times ten.
     scope : int
-        :class:`~sharing.standards.stix.Scope` code the panel should find.
+        :class:`~sharing.standards.categories.Scope` code the panel should find.
     tlp : Tlp
         The bundle's TLP 2.0 marking.
     """
@@ -501,7 +504,7 @@ def generate_indicator(
                 description="Synthetic malware family for simulation.",
             )
 
-    bundle = build_indicator_bundle(
+    spec = IndicatorSpec(
         pattern,
         name=f"{tactic.title}: {what}",
         description=(
@@ -518,8 +521,8 @@ def generate_indicator(
         malware=malware,
         created=when,
         confidence=confidence,
-        random_state=rng,
     )
+    bundle = build_indicator_bundle(spec, random_state=rng)
     described = load_indicator_bundle(bundle, validate=False)
     return SyntheticIndicator(
         bundle_json=described.json_text,

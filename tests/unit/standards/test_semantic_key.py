@@ -21,7 +21,7 @@ from sharing.standards.semantic_key import (
     semantic_key,
     semantic_key_hex,
 )
-from sharing.standards.stix import Tlp, build_indicator_bundle, content_hash
+from sharing.standards.stix import IndicatorSpec, Tlp, build_indicator_bundle, content_hash
 
 # --------------------------------------------------------------------------
 # The vectors of docs/semantic_key.md
@@ -32,14 +32,14 @@ def doc_bundle(
     pattern: str, seed: int, when: datetime, *, revoked: bool = False, **kwargs: Any
 ) -> dict[str, Any]:
     """Build a bundle exactly as the worked examples of docs/semantic_key.md do."""
-    built = build_indicator_bundle(
+    spec = IndicatorSpec(
         pattern,
         name=kwargs.pop("name", "C2 address"),
         category="command-and-control",
         created=when,
-        random_state=seed,
         **kwargs,
     )
+    built = build_indicator_bundle(spec, random_state=seed)
     data: dict[str, Any] = json.loads(built.serialize())
     if revoked:
         indicator = next(o for o in data["objects"] if o["type"] == "indicator")

@@ -20,6 +20,7 @@ from sharing.standards.stix import (
     TLP2_EXTENSION_ID,
     AttackPatternSpec,
     IndicatorClass,
+    IndicatorSpec,
     MalwareSpec,
     Scope,
     Tlp,
@@ -355,12 +356,14 @@ def test_canonical_json__stable_under_reserialisation(
     name: str, description: str, confidence: int
 ) -> None:
     bundle = build_indicator_bundle(
-        "[domain-name:value = 'a.example.com']",
-        name=name,
-        description=description or None,
-        category="initial-access",
-        confidence=confidence,
-        created=CREATED,
+        IndicatorSpec(
+            "[domain-name:value = 'a.example.com']",
+            name=name,
+            description=description or None,
+            category="initial-access",
+            confidence=confidence,
+            created=CREATED,
+        ),
         random_state=1,
     )
     canonical = canonical_json(bundle)
@@ -467,12 +470,14 @@ def test_tlp_of__unmarked_is_none() -> None:
 
 def test_tlp_of__most_restrictive_wins() -> None:
     bundle = build_indicator_bundle(
-        "[ipv4-addr:value = '192.0.2.1']",
-        name="x",
-        category=0,
-        tlp="green",
-        attack_pattern=AttackPatternSpec("Active Scanning", "T1595"),
-        created=CREATED,
+        IndicatorSpec(
+            "[ipv4-addr:value = '192.0.2.1']",
+            name="x",
+            category=0,
+            tlp="green",
+            attack_pattern=AttackPatternSpec("Active Scanning", "T1595"),
+            created=CREATED,
+        ),
         random_state=3,
     )
     data = json.loads(bundle.serialize())
@@ -529,9 +534,9 @@ def _full(random_state: int = 11, **overrides: Any) -> Any:
         "malware": MalwareSpec("SynthRAT", malware_types=("remote-access-trojan",)),
         "created": CREATED,
         "confidence": 80,
-        "random_state": random_state,
     } | overrides
-    return build_indicator_bundle("[ipv4-addr:value = '203.0.113.9']", **kwargs)
+    spec = IndicatorSpec("[ipv4-addr:value = '203.0.113.9']", **kwargs)
+    return build_indicator_bundle(spec, random_state=random_state)
 
 
 def test_build_indicator_bundle__full_bundle_is_valid_and_described() -> None:
@@ -582,8 +587,8 @@ def test_build_indicator_bundle__seeded_is_reproducible() -> None:
 
 
 def test_build_indicator_bundle__unseeded_ids_are_random() -> None:
-    a = build_indicator_bundle("[ipv4-addr:value = '192.0.2.1']", name="x", category=0)
-    b = build_indicator_bundle("[ipv4-addr:value = '192.0.2.1']", name="x", category=0)
+    a = build_indicator_bundle(IndicatorSpec("[ipv4-addr:value = '192.0.2.1']", name="x", category=0))
+    b = build_indicator_bundle(IndicatorSpec("[ipv4-addr:value = '192.0.2.1']", name="x", category=0))
     assert a.id != b.id
     assert tlp_of(a) is Tlp.GREEN  # the default marking
 
@@ -627,7 +632,7 @@ def test_build_indicator_bundle__single_indicator_type_string() -> None:
 
 def test_build_indicator_bundle__bad_pattern__raises() -> None:
     with pytest.raises(InputError, match="pattern"):
-        build_indicator_bundle("[ipv4-addr:value = ", name="x", category=0)
+        build_indicator_bundle(IndicatorSpec("[ipv4-addr:value = ", name="x", category=0))
 
 
 def test_parse_bundle__bundle_without_id__one_line_input_error():

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-import sharing.standards.stix as stix_module
+import sharing.standards.stix_build as stix_build
 from sharing.errors import InputError
 from sharing.standards.cvss import parse_cvss, severity_band
 from sharing.standards.semantic_key import semantic_key
@@ -245,13 +245,13 @@ def streams() -> dict[str, list[SyntheticIndicator]]:
     # The OASIS validator inside build_indicator_bundle only accepts or refuses
     # (the other tests here check that these bundles pass it); skipping it
     # changes no byte and cuts the cost per bundle from ~30 ms to ~6 ms.
-    original = stix_module.parse_bundle
+    original = stix_build.parse_bundle
 
     def unvalidated(data: object, *, validate: bool = True) -> object:
         return original(data, validate=False)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stix_module, "parse_bundle", unvalidated)
+        patch.setattr(stix_build, "parse_bundle", unvalidated)
         alliance = np.random.default_rng(11)
         return {
             "alliance rng": [generate_indicator(alliance, tlp="green") for _ in range(700)],
