@@ -11,8 +11,7 @@ from rich.table import Table
 
 from sharing.cli._common import console, emit, json_option
 from sharing.errors import InputError
-from sharing.models.duopoly import Duopoly, DuopolyParams
-from sharing.models.duopoly_propositions import check_propositions
+from sharing.models.duopoly import Duopoly, DuopolyParams, check_propositions
 
 _DEFAULTS = DuopolyParams()
 

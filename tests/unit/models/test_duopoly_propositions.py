@@ -9,7 +9,7 @@ import pytest
 
 from sharing.errors import InputError
 from sharing.models import duopoly as dm
-from sharing.models import duopoly_propositions as dp
+from sharing.models.duopoly import propositions as dp
 
 
 @pytest.fixture(scope="module")
