@@ -3,7 +3,7 @@
 Each figure comes from the receipts of one round on a fresh ``PesimSettlement``
 deployment on the embedded chain (eth-tester and anvil agree to the unit),
 with the model's equilibrium messages of a random weighted-effort instance
-(``sharing.chain.pesim.measure_round_gas``):
+(``sharing.chain.pesim_gas.measure_round_gas``):
 
 * ``pesim.gas.message.storage.nN``: one ``submit`` that stores the message
   (N words; O(N^2) storage writes per round);
@@ -19,7 +19,8 @@ with the model's equilibrium messages of a random weighted-effort instance
 from __future__ import annotations
 
 from sharing.chain.connect import embedded_chain
-from sharing.chain.pesim import BLOCK_GAS_LIMIT, Design, measure_round_gas
+from sharing.chain.pesim import BLOCK_GAS_LIMIT, Design
+from sharing.chain.pesim_gas import measure_round_gas
 
 SIZES = (2, 4, 8, 16, 32)
 

@@ -31,7 +31,7 @@ A deviation *pays* when its gain exceeds ``tolerance + 2 / W`` units.  The
 less than 1 wei from its exact value.  ``tolerance`` (default
 :data:`GAIN_TOLERANCE`, 1e-9 units) covers the fixed point of the messages
 (prices and investments are quantised at 1e-12, which moves a utility by
-about 1e-12 per unit of outcome, :func:`sharing.chain.pesim.quantisation_bound_wei`)
+about 1e-12 per unit of outcome, :func:`sharing.chain.pesim_equilibrium.quantisation_bound_wei`)
 and the float evaluation of ``g_i`` (about 1e-16 relative); it is a
 thousand times both, and a billionth of a unit is far below any gain worth
 a transaction.
@@ -57,12 +57,12 @@ Deviations (``kinds``)
                      (its own price only enters its own penalty) and ``x_i``
                      reaching ``argmin g_i(y) + l_i^T y`` over the outcomes
                      it can reach, ``l_i = pi_{i+1} - pi_{i+2}`` as sent
-                     (:func:`sharing.chain.pesim.best_reachable_outcome`)
+                     (:func:`sharing.chain.pesim_equilibrium.best_reachable_outcome`)
 ``walk-away``        ``pi_i = 0`` and ``x_i`` raising the coordinate with the
                      largest positive ``l_ij`` until ``i``'s tax is above
                      twice its collateral: ``i`` defaults and pays only the
                      collateral (pays iff the collateral is below
-                     :func:`sharing.chain.pesim.minimum_collateral`)
+                     :func:`sharing.chain.pesim_equilibrium.minimum_collateral`)
 ==================== ==========================================================
 
 A deviating message equal to the honest one (or to an earlier row's) is
@@ -83,11 +83,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sharing import pesim_fixed as fx
-from sharing.chain.pesim import (
-    DEFAULT_DESIGN,
-    Design,
-    OnChainSettlement,
-    PesimSystem,
+from sharing.chain.pesim import DEFAULT_DESIGN, Design, OnChainSettlement, PesimSystem
+from sharing.chain.pesim_equilibrium import (
     best_reachable_outcome,
     fixed_equilibrium_messages,
     recommended_collateral,
@@ -354,7 +351,7 @@ def measure_deviations(
         Which participants deviate (default: all).
     collateral_wei
         Collateral per participant (default:
-        :func:`~sharing.chain.pesim.recommended_collateral`).
+        :func:`~sharing.chain.pesim_equilibrium.recommended_collateral`).
     wei_per_unit, design
         Round terms.
     step

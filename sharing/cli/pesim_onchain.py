@@ -66,7 +66,8 @@ def onchain(
     utility (private risk and cost plus the on-chain tax).
     """
     from sharing.chain.connect import connect
-    from sharing.chain.pesim import DEFAULT_DESIGN, Design, PesimSystem, equilibrium_round
+    from sharing.chain.pesim import DEFAULT_DESIGN, Design, PesimSystem
+    from sharing.chain.pesim_equilibrium import equilibrium_round
     from sharing.errors import InputError
     from sharing.models.ids_game import parse_instance
 

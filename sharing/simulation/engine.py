@@ -25,11 +25,8 @@ import numpy.typing as npt
 from sharing.bots.panel import PanelBot, Submission, ballots, decided_early
 from sharing.chain.ais import AisSystem, Status, commitment_of, new_salt
 from sharing.chain.connect import Chain
-from sharing.chain.pesim import (
-    PesimSystem,
-    fixed_equilibrium_messages,
-    recommended_collateral,
-)
+from sharing.chain.pesim import PesimSystem
+from sharing.chain.pesim_equilibrium import fixed_equilibrium_messages, recommended_collateral
 from sharing.errors import AccessDenied, ChainError, InputError
 from sharing.models.ids_game import IDSGame, parse_instance, social_optimum
 from sharing.models.pesim import equilibrium_messages, lindahl_prices

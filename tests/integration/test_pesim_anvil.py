@@ -8,8 +8,9 @@ from click.testing import CliRunner
 from sharing import pesim_fixed as fx
 from sharing.chain.anvil import running_anvil
 from sharing.chain.connect import embedded_chain, rpc_chain
-from sharing.chain.pesim import Design, PesimSystem, equilibrium_round
+from sharing.chain.pesim import Design, PesimSystem
 from sharing.chain.pesim_deviations import measure_deviations
+from sharing.chain.pesim_equilibrium import equilibrium_round
 from sharing.cli.pesim_onchain import onchain
 from sharing.models.ids_game import parse_instance
 

@@ -24,13 +24,7 @@ from pesim_helpers import assert_books_balanced, reverts
 
 from sharing import pesim_fixed as fx
 from sharing.chain.compile import contracts_dir
-from sharing.chain.pesim import (
-    PesimSystem,
-    equilibrium_round,
-    fixed_equilibrium_messages,
-    minimum_collateral,
-    recommended_collateral,
-)
+from sharing.chain.pesim import PesimSystem
 from sharing.chain.pesim_deviations import (
     BELOW_ZERO,
     BEST_RESPONSE,
@@ -43,6 +37,12 @@ from sharing.chain.pesim_deviations import (
     measure_deviations,
     payoff,
     sign_patterns,
+)
+from sharing.chain.pesim_equilibrium import (
+    equilibrium_round,
+    fixed_equilibrium_messages,
+    minimum_collateral,
+    recommended_collateral,
 )
 from sharing.errors import InputError, Revert
 from sharing.models.ids_game import parse_instance

@@ -13,9 +13,8 @@ import pytest
 from pesim_helpers import assert_books_balanced
 
 from sharing import pesim_fixed as fx
-from sharing.chain.pesim import (
-    DEFAULT_DESIGN,
-    Design,
+from sharing.chain.pesim import DEFAULT_DESIGN, Design
+from sharing.chain.pesim_equilibrium import (
     deviation_candidates,
     equilibrium_round,
     fixed_equilibrium_messages,
