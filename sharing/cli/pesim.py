@@ -25,7 +25,7 @@ from sharing.cli._common import console, emit, json_option
 from sharing.cli.pesim_onchain import COMMAND as ONCHAIN_COMMAND
 from sharing.errors import InputError
 from sharing.models import pesim as pm
-from sharing.models.ids_game import IDSGame, parse_instance, social_optimum
+from sharing.models.ids_game import IDSGame, parse_instance
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -183,7 +183,7 @@ def solve(
     sol = pm.solve(
         game, numeric_users=numeric_users, n_starts=starts, exchange=exchange, random_state=seed
     )
-    emit(sol.to_dict(), as_json, _render_solve)
+    emit(sol.as_dict(), as_json, _render_solve)
 
 
 # --------------------------------------------------------------------------- participation
@@ -234,7 +234,7 @@ def participation(
     if grid < 3:
         raise InputError("--grid must be at least 3")
     report = pm.participation(game, user, grid=grid)
-    emit(report.to_dict(), as_json, _render_participation)
+    emit(report.as_dict(), as_json, _render_participation)
 
 
 # --------------------------------------------------------------------------- exchange
@@ -279,34 +279,17 @@ def exchange(
     as_json: bool,
 ) -> None:
     """Run a message-exchange process from anarchy to PESIM's equilibrium messages."""
-    import time
-
     game = game_from_options(risk, costs, weights, random_n, seed, spillover)
     if not tol > 0:
         raise InputError("--tol must be positive")
-    start = time.perf_counter()
-    opt = social_optimum(game)
-    result = pm.message_exchange(
+    report = pm.exchange_report(
         game,
         method="admm" if method == "admm" else "gradient",
         tol=tol,
         max_iter=max_iter,
         rho=rho,
-        optimum=opt,
     )
-    elapsed = time.perf_counter() - start
-    out = result.to_dict()
-    if game.n >= 3:
-        out["max_deviation_gain"] = pm.deviation_check(
-            game, result.messages, method="analytic"
-        ).max_gain
-    else:
-        out["max_deviation_gain"] = None
-    out["time_s"] = elapsed
-    out["messages"] = result.messages.to_list()
-    out["lindahl_prices"] = result.prices.tolist()
-    out["outcome"] = result.messages.outcome().tolist()
-    emit(out, as_json, _render_exchange)
+    emit(report.as_dict(), as_json, _render_exchange)
 
 
 @click.group("pesim")

@@ -10,7 +10,7 @@ functions, one concept per module:
 * :mod:`~.market`: the market primitives: demand shift ``B_i`` (eq. 3),
   second-stage prices (eq. 21), reduced-form profit (eq. 4), welfare (eq. 9)
   and consumer surplus;
-* :mod:`~.maximize` and :mod:`~.best_response`: maximisers over boxes, a
+* :mod:`~.maximize` and :mod:`~.reaction`: maximisers over boxes, a
   firm's best response and the slopes of its reaction function;
 * :mod:`~.kkt_scan` and :mod:`~.equilibrium`: the Bertrand-Nash equilibrium
   of the first stage (section 2.1, FOCs 5-6), with *every* symmetric KKT
@@ -40,12 +40,6 @@ This module re-exports what the rest of the repository calls; everything
 else is reachable through its module.
 """
 
-from sharing.models.duopoly.best_response import (
-    best_response,
-    best_response_jacobian,
-    local_best_response,
-    own_derivatives,
-)
 from sharing.models.duopoly.equilibrium import NashResult
 from sharing.models.duopoly.market import (
     Outcome,
@@ -63,6 +57,12 @@ from sharing.models.duopoly.maximize import maximize_box
 from sharing.models.duopoly.model import Duopoly
 from sharing.models.duopoly.params import DuopolyParams, FunctionalForms, Num
 from sharing.models.duopoly.propositions import PropositionReport, check_propositions
+from sharing.models.duopoly.reaction import (
+    best_response,
+    best_response_jacobian,
+    local_best_response,
+    own_derivatives,
+)
 from sharing.models.duopoly.regimes import (
     RegimeResult,
     joint_profit_optimum,

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 
 from sharing.errors import SolverError
-from sharing.models.duopoly.best_response import best_response, best_response_jacobian
 from sharing.models.duopoly.kkt_scan import symmetric_kkt_points
 from sharing.models.duopoly.market import Outcome
 from sharing.models.duopoly.maximize import kkt_residual
 from sharing.models.duopoly.params import Payoff
+from sharing.models.duopoly.reaction import best_response, best_response_jacobian
 from sharing.models.numerics import FloatArray, richardson_gradient
 
 #: Relative tolerance on a deviation gain below which a profile is a best response.

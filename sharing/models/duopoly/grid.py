@@ -21,10 +21,10 @@ import numpy as np
 
 from sharing.errors import InputError, SharingError
 from sharing.models.duopoly.assumptions import assumption_report
-from sharing.models.duopoly.best_response import own_derivatives
 from sharing.models.duopoly.equilibrium import NashResult
 from sharing.models.duopoly.market import profit_payoff
 from sharing.models.duopoly.params import DEFAULT_FORMS, DuopolyParams, FunctionalForms
+from sharing.models.duopoly.reaction import own_derivatives
 from sharing.models.duopoly.regimes import (
     RegimeResult,
     joint_profit_optimum,

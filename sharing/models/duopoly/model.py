@@ -7,7 +7,6 @@ from typing import Any
 
 from sharing.errors import SharingError, SolverError
 from sharing.models.duopoly.assumptions import assumption_report
-from sharing.models.duopoly.best_response import BestResponse, best_response
 from sharing.models.duopoly.equilibrium import NashResult
 from sharing.models.duopoly.market import Outcome, outcome, profit, profit_payoff
 from sharing.models.duopoly.params import (
@@ -17,6 +16,7 @@ from sharing.models.duopoly.params import (
     Num,
     SurplusReading,
 )
+from sharing.models.duopoly.reaction import BestResponse, best_response
 from sharing.models.duopoly.regimes import (
     RegimeResult,
     joint_profit_optimum,

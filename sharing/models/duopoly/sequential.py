@@ -15,16 +15,16 @@ from typing import Any
 import numpy as np
 
 from sharing.errors import SolverError
-from sharing.models.duopoly.best_response import (
+from sharing.models.duopoly.equilibrium import DEVIATION_TOL, NashResult
+from sharing.models.duopoly.market import Outcome, outcome, profit_payoff
+from sharing.models.duopoly.maximize import maximize_box
+from sharing.models.duopoly.params import DEFAULT_FORMS, DuopolyParams, FunctionalForms
+from sharing.models.duopoly.reaction import (
     BestResponse,
     best_response,
     best_response_jacobian,
     local_best_response,
 )
-from sharing.models.duopoly.equilibrium import DEVIATION_TOL, NashResult
-from sharing.models.duopoly.market import Outcome, outcome, profit_payoff
-from sharing.models.duopoly.maximize import maximize_box
-from sharing.models.duopoly.params import DEFAULT_FORMS, DuopolyParams, FunctionalForms
 from sharing.models.duopoly.regimes import nash_equilibrium
 from sharing.models.numerics import FloatArray, central_gradient, relative_step
 

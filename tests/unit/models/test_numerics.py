@@ -10,7 +10,6 @@ import pytest
 from sharing.errors import InputError
 from sharing.models import numerics as nm
 
-
 Q = np.array([[2.0, 0.5, 0.0], [0.5, 1.0, -0.3], [0.0, -0.3, 4.0]])
 B = np.array([1.0, -2.0, 0.5])
 

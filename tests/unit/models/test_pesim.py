@@ -419,7 +419,7 @@ def test_message_exchange__round_budget_exhausted__reverts(method: str) -> None:
 def test_solve__reports_a_consistent_equilibrium() -> None:
     game = random_instance(15, random_state=30)
     sol = solve(game, exchange=True, random_state=1)
-    d = sol.to_dict()
+    d = sol.as_dict()
     assert d["price_of_anarchy"] >= 1.0
     assert abs(d["budget_surplus"]) <= 1e-12
     assert d["max_deviation_gain"] <= 1e-6
