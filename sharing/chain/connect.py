@@ -4,19 +4,29 @@ One :class:`Chain` object hides the differences the rest of the package must
 not care about: where accounts and their keys come from, how to take and
 revert snapshots, and how to move the clock (eth-tester's ``time_travel``
 against anvil's ``evm_increaseTime``).
+
+A chain also carries the signers of the accounts whose keys this process
+holds (``add_signer``) and the policy their transactions are priced and
+waited for with (``tx_policy``); :mod:`sharing.chain.transactions` signs a
+transaction locally when its sender has a signer here, and otherwise lets
+the node sign it from an unlocked account, as on a development chain.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account import Account
 from eth_typing import ChecksumAddress
 from web3 import Web3
+from web3.exceptions import Web3RPCError
 from web3.providers.eth_tester import EthereumTesterProvider
 
+from sharing.chain.signer import Signer
+from sharing.chain.transactions import TxPolicy, TxState
 from sharing.errors import ChainError
 
 #: anvil's (and hardhat's) default development mnemonic.
@@ -41,6 +51,11 @@ class Chain:
         Unlocked, funded accounts, in a stable order.
     url : str or None
         The endpoint of an RPC chain.
+    signers : dict of str to Signer
+        Keys held in this process, by address: their transactions are signed
+        locally and sent raw (see :meth:`add_signer`).
+    tx_policy : TxPolicy
+        Fee cap, tip, confirmations and timeout of every transaction.
     """
 
     w3: Web3
@@ -48,6 +63,9 @@ class Chain:
     accounts: list[ChecksumAddress]
     url: str | None = None
     _keys: dict[str, bytes] = field(default_factory=dict, repr=False)
+    signers: dict[str, Signer] = field(default_factory=dict, repr=False)
+    tx_policy: TxPolicy = field(default_factory=TxPolicy)
+    _tx: TxState = field(default_factory=TxState, repr=False)
 
     @property
     def chain_id(self) -> int:
@@ -61,6 +79,25 @@ class Chain:
         except KeyError:
             raise ChainError(f"no private key known for account {account}") from None
 
+    def add_signer(self, signer: Signer) -> ChecksumAddress:
+        """Sign ``signer.address``'s transactions locally from now on; return the address.
+
+        The node need not know the account: ``sender=signer.address`` in any
+        ``Handle.transact`` or ``deploy`` is then built, signed and sent raw.
+        """
+        self.signers[signer.address] = signer
+        self._tx.nonces.forget(signer.address)
+        return signer.address
+
+    def signer_of(self, account: str) -> Signer | None:
+        """The signer held for ``account``, or None (the node signs, if it can)."""
+        if not self.signers:
+            return None
+        try:
+            return self.signers.get(Web3.to_checksum_address(account))
+        except ValueError:
+            return None
+
     def snapshot(self) -> Any:
         """Take a snapshot of the chain state; pass the result to :meth:`revert`."""
         if self.kind == "eth_tester":
@@ -68,7 +105,11 @@ class Chain:
         return self.w3.provider.make_request("evm_snapshot", [])["result"]  # type: ignore[arg-type]
 
     def revert(self, snapshot_id: Any) -> None:
-        """Return the chain to a snapshot taken with :meth:`snapshot`."""
+        """Return the chain to a snapshot taken with :meth:`snapshot`.
+
+        Local nonce counts are forgotten: the accounts' nonces went back too.
+        """
+        self._tx.reset()
         if self.kind == "eth_tester":
             self.w3.provider.ethereum_tester.revert_to_snapshot(snapshot_id)  # type: ignore[attr-defined]
             return
@@ -119,27 +160,64 @@ def embedded_chain(num_accounts: int = 20) -> Chain:
     return Chain(w3=w3, kind="eth_tester", accounts=accounts, _keys=keys)
 
 
-def rpc_chain(url: str, mnemonic: str = ANVIL_MNEMONIC, timeout: float = 30.0) -> Chain:
-    """Connect to a JSON-RPC node whose unlocked accounts derive from ``mnemonic``."""
+def rpc_chain(
+    url: str,
+    mnemonic: str = ANVIL_MNEMONIC,
+    timeout: float = 30.0,
+    signers: Sequence[Signer] = (),
+    policy: TxPolicy | None = None,
+) -> Chain:
+    """Connect to a JSON-RPC node whose unlocked accounts derive from ``mnemonic``.
+
+    With ``signers`` the node may have no unlocked account at all (a public
+    endpoint, a testnet, a rollup): every transaction of a signer is signed
+    here. Without them, a node with no unlocked account is refused, since
+    nothing could be sent.
+    """
     w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}))
     try:
         accounts = [Web3.to_checksum_address(a) for a in w3.eth.accounts]
+    except Web3RPCError as exc:
+        if not signers:
+            raise ChainError(
+                f"cannot reach a JSON-RPC node at {url}: {exc.__class__.__name__}"
+            ) from None
+        accounts = []  # public endpoints may refuse eth_accounts; our keys are here
     except Exception as exc:  # noqa: BLE001 - any transport failure means the same to a user
         raise ChainError(
             f"cannot reach a JSON-RPC node at {url}: {exc.__class__.__name__}"
         ) from None
-    if not accounts:
+    if not accounts and not signers:
         raise ChainError(f"the node at {url} has no unlocked accounts")
     keys: dict[str, bytes] = {}
     for i in range(len(accounts)):
         acct = Account.from_mnemonic(mnemonic, account_path=f"m/44'/60'/0'/0/{i}")
         keys[Web3.to_checksum_address(acct.address)] = bytes(acct.key)
-    return Chain(w3=w3, kind="rpc", accounts=accounts, url=url, _keys=keys)
+    chain = Chain(w3=w3, kind="rpc", accounts=accounts, url=url, _keys=keys)
+    if policy is not None:
+        chain.tx_policy = policy
+    for signer in signers:
+        chain.add_signer(signer)
+    return chain
 
 
-def connect(rpc_url: str | None = None, num_accounts: int = 20) -> Chain:
-    """Connect to ``rpc_url`` (or ``$SHARING_RPC_URL``), else start the embedded chain."""
+def connect(
+    rpc_url: str | None = None,
+    num_accounts: int = 20,
+    signers: Sequence[Signer] = (),
+    policy: TxPolicy | None = None,
+) -> Chain:
+    """Connect to ``rpc_url`` (or ``$SHARING_RPC_URL``), else start the embedded chain.
+
+    ``signers`` and ``policy`` are attached to the chain either way (see
+    :meth:`Chain.add_signer`).
+    """
     url = rpc_url or os.environ.get(RPC_URL_ENV)
     if url:
-        return rpc_chain(url)
-    return embedded_chain(num_accounts=num_accounts)
+        return rpc_chain(url, signers=signers, policy=policy)
+    chain = embedded_chain(num_accounts=num_accounts)
+    if policy is not None:
+        chain.tx_policy = policy
+    for signer in signers:
+        chain.add_signer(signer)
+    return chain

@@ -5,6 +5,12 @@ Both chains report a revert differently (eth-tester raises
 and with an explicit gas limit a failing transaction is mined with status
 0). :func:`translate_reverts` is the one place that turns all of them into
 :class:`sharing.errors.RevertError` carrying the contract's reason string.
+
+Sending and waiting go through :mod:`sharing.chain.transactions`, so a
+sender whose key this process holds (``chain.add_signer``) is signed locally
+and sent raw, and every other sender is signed by the node as before; the
+gas limits, the pipelining and the revert reasons here are the same either
+way.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from web3.logs import DISCARD
 
 from sharing.chain.compile import Artifact
 from sharing.chain.connect import Chain
+from sharing.chain.transactions import Sent, send, wait
 from sharing.errors import ChainError, RevertError
 
 _REASON = re.compile(r"execution reverted:?\s*(.*)", re.S)
@@ -134,7 +141,10 @@ class Handle:
         shape = self._shape(fn)
         # An explicit sender spares web3's eth-tester middleware from listing
         # (and checksumming) every account to fill one in: 17 ms -> ~3 ms a call.
-        tx = {"from": self.chain.accounts[0], "to": self.address, "data": self.calldata(fn, *args)}
+        tx: dict[str, Any] = {"to": self.address, "data": self.calldata(fn, *args)}
+        caller = _caller(self.chain)
+        if caller is not None:
+            tx["from"] = caller
         with translate_reverts(fn):
             raw = self.chain.w3.eth.call(tx)  # type: ignore[arg-type]
         return shape.decode(bytes(raw))
@@ -146,6 +156,8 @@ class Handle:
         revert reason); later calls reuse that limit with headroom, so that
         the node does not simulate each transaction twice. A transaction
         mined with status 0 is replayed as a call to recover its reason.
+        A sender with a signer on the chain is signed locally
+        (:func:`sharing.chain.transactions.send`).
         """
         eth = self.chain.w3.eth
         data = self.calldata(fn, *args)
@@ -157,8 +169,7 @@ class Handle:
                     limit = int(eth.estimate_gas(tx) * GAS_MARGIN) + GAS_PAD  # type: ignore[arg-type]
                     self.gas_limits[fn] = limit
                 tx["gas"] = limit
-                tx_hash = eth.send_transaction(tx)  # type: ignore[arg-type]
-                receipt = dict(eth.wait_for_transaction_receipt(tx_hash))
+                receipt = wait(self.chain, send(self.chain, tx), fn)
             self.transactions += 1
             if receipt["status"] == 1:
                 return receipt
@@ -173,9 +184,11 @@ class Handle:
         Pipelining saves a round trip per transaction on an RPC node. A
         function's first use is estimated (and sent alone); a failed
         transaction raises its revert reason, as :meth:`transact` does.
+        Locally signed senders get consecutive nonces from the chain's
+        nonce book, so all of them are in flight before the first receipt.
         """
         receipts: list[dict[str, Any] | None] = [None] * len(calls)
-        pending: list[tuple[int, str, dict[str, Any], Any]] = []
+        pending: list[tuple[int, str, dict[str, Any], Sent]] = []
         for index, (fn, args, sender) in enumerate(calls):
             if fn not in self.gas_limits:
                 receipts[index] = self.transact(fn, *args, sender=sender)
@@ -188,9 +201,9 @@ class Handle:
                 "gas": self.gas_limits[fn],
             }
             with translate_reverts(fn):
-                pending.append((index, fn, tx, self.chain.w3.eth.send_transaction(tx)))  # type: ignore[arg-type]
-        for index, fn, tx, tx_hash in pending:
-            receipt = dict(self.chain.w3.eth.wait_for_transaction_receipt(tx_hash))
+                pending.append((index, fn, tx, send(self.chain, tx)))
+        for index, fn, tx, sent in pending:
+            receipt = wait(self.chain, sent, fn)
             self.transactions += 1
             if receipt["status"] != 1:
                 self._explain_failure(fn, tx, receipt)
@@ -230,14 +243,27 @@ class Handle:
 
 
 def deploy(chain: Chain, artifact: Artifact, *args: Any, sender: str, value: int = 0) -> Handle:
-    """Deploy ``artifact`` with constructor ``args`` from ``sender`` (``value`` wei if payable)."""
+    """Deploy ``artifact`` with constructor ``args`` from ``sender`` (``value`` wei if payable).
+
+    The gas is estimated (by the node for an unlocked sender, here for a
+    signed one), so a constructor that reverts is reported before sending.
+    """
     factory = chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-    with translate_reverts(f"{artifact.name}.__init__"):
-        tx_hash = factory.constructor(*args).transact({"from": sender, "value": value})
-        receipt = chain.w3.eth.wait_for_transaction_receipt(tx_hash)
+    what = f"{artifact.name}.__init__"
+    with translate_reverts(what):
+        data = factory.constructor(*args).data_in_transaction
+        tx: dict[str, Any] = {"from": sender, "value": value, "data": data}
+        receipt = wait(chain, send(chain, tx), what)
     if receipt["status"] != 1 or not receipt["contractAddress"]:
         raise ChainError(f"deploying {artifact.name} failed")
     return at(chain, artifact, receipt["contractAddress"])
+
+
+def _caller(chain: Chain) -> str | None:
+    """The ``from`` of a read: an unlocked account, else one of our signers, else none."""
+    if chain.accounts:
+        return chain.accounts[0]
+    return next(iter(chain.signers), None)
 
 
 def at(chain: Chain, artifact: Artifact, address: str) -> Handle:
