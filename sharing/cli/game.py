@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -18,7 +17,7 @@ from rich.table import Table
 from sharing.cli._common import console, emit, json_option
 from sharing.errors import InputError
 from sharing.models import sharing_game as sg
-from sharing.models.equilibria import SHARING_NAMES, as_payoff_matrix, check_game
+from sharing.models.equilibria import analyse_game, as_payoff_matrix, check_game, strategy_names
 
 # --------------------------------------------------------------------------- parsing
 
@@ -62,90 +61,6 @@ def parse_numbers(text: str, name: str) -> list[float]:
     return values
 
 
-# --------------------------------------------------------------------------- to dicts
-
-
-def _names(shape: tuple[int, ...]) -> tuple[Sequence[str], Sequence[str]] | None:
-    return SHARING_NAMES if shape == (2, 2) else None
-
-
-def game_dict(report: sg.GameReport) -> dict[str, Any]:
-    """JSON-ready summary of a solved game (the ``solve`` output)."""
-    res = report.equilibria
-    names = _names(report.row.shape)
-    cls = report.classification
-    return {
-        "row": report.row.tolist(),
-        "col": report.col.tolist(),
-        "equilibria": [
-            {
-                "row": e.row.tolist(),
-                "col": e.col.tolist(),
-                "payoffs": list(e.payoffs),
-                "pure": e.is_pure,
-                "label": e.label(names),
-                "found_by": list(e.methods),
-            }
-            for e in res.equilibria
-        ],
-        "classification": cls.label,
-        "classification_detail": {"per_player": list(cls.per_player), "reason": cls.reason},
-        "risk_dominant": report.risk_dominant,
-        "payoff_dominant": report.payoff_dominant,
-        "selection_notes": list(report.selection_notes),
-        "degenerate": res.degenerate,
-        "continuum": res.continuum,
-        "methods_agree": res.methods_agree,
-        "found_by_method": res.counts,
-        "messages": list(res.messages),
-    }
-
-
-def _profile_str(profile: Sequence[bool]) -> str:
-    return "".join("C" if s else "D" for s in profile)
-
-
-def _n_firm_dict(game: sg.SharingGame) -> dict[str, Any]:
-    smallest, largest = game.extremal_equilibria()
-    out: dict[str, Any] = {
-        "reward": game.reward.tolist(),
-        "smallest_equilibrium": _profile_str(smallest),
-        "largest_equilibrium": _profile_str(largest),
-        "cooperation_is_equilibrium": game.cooperation_is_equilibrium(),
-        "cooperation_is_unique": game.cooperation_is_unique(),
-    }
-    if game.n_firms <= 12:
-        out["pure_equilibria"] = [_profile_str(p) for p in game.pure_equilibria()]
-    else:
-        out["pure_equilibria"] = None
-        out["note"] = "too many firms to enumerate profiles; extremal equilibria only"
-    if game.n_firms == 2:
-        out["game"] = game_dict(sg.analyse_game(*game.matrices()))
-    return out
-
-
-def _design_dict(design: sg.RewardDesign, game: sg.SharingGame) -> dict[str, Any]:
-    feasible = design.feasible
-    return {
-        "scheme": design.scheme,
-        "feasible": feasible,
-        "infimum": design.infimum.tolist() if feasible else None,
-        "strict": design.strict.tolist(),
-        "recommended": design.recommended.tolist() if feasible else None,
-        "total_infimum": design.total_infimum if feasible else None,
-        "total_recommended": design.total_recommended if feasible else None,
-        "levels": design.levels,
-        "recommended_levels": design.recommended_levels,
-        "order": list(design.order),
-        "exact": design.exact,
-        "note": design.note,
-        # computed, not assumed: the cascade test at both reward vectors
-        "unique_at_recommended": feasible
-        and game.with_reward(design.recommended).cooperation_is_unique(),
-        "unique_at_infimum": feasible and game.with_reward(design.infimum).cooperation_is_unique(),
-    }
-
-
 # --------------------------------------------------------------------------- rendering
 
 
@@ -155,7 +70,7 @@ def _fmt(x: float) -> str:
 
 def _render_matrix(title: str, row: Any, col: Any) -> None:
     a, b = np.asarray(row), np.asarray(col)
-    names = _names(a.shape)
+    names = strategy_names(a.shape)
     table = Table(title=title)
     table.add_column("row \\ col")
     for j in range(a.shape[1]):
@@ -222,77 +137,7 @@ def solve(row_text: str, col_text: str, as_json: bool) -> None:
     row = parse_matrix(row_text, "--row")
     col = parse_matrix(col_text, "--col")
     check_game(row, col)
-    result = game_dict(sg.analyse_game(row, col))
-    emit(result, as_json, _render_game)
-
-
-def paper_result(beta: float = 1.0) -> dict[str, Any]:
-    """Everything ``sharing game paper`` reports, as a dict."""
-    tables = []
-    summary = []
-    for check in sg.check_simmons_tables():
-        g = game_dict(check.game)
-        claim = check.table.claim
-        tables.append(
-            {
-                "name": check.table.name,
-                "caption": check.table.caption,
-                **g,
-                "paper_claim": claim.text,
-                "paper_claim_detail": {
-                    "pure": list(claim.pure),
-                    "n_mixed": claim.n_mixed,
-                    "classification": claim.classification,
-                },
-                "equilibria_agree": check.equilibria_agree,
-                "classification_agrees": check.classification_agrees,
-                "agrees": check.agrees,
-            }
-        )
-        found = ", ".join(e["label"] for e in g["equilibria"])
-        summary.append(
-            f"{check.table.name} as printed is {g['classification']} "
-            f"({g['classification_detail']['reason']}) with equilibria {found}; "
-            f"the paper claims {claim.text}: {'agrees' if check.agrees else 'disagrees'}"
-        )
-    cases = []
-    for rc in sg.reconstruct_simmons_tables(beta):
-        g = game_dict(rc.game)
-        cases.append(
-            {
-                "name": rc.name,
-                "printed_table": rc.table.name,
-                "reading": rc.reading,
-                "knowledge": list(rc.knowledge),
-                "risk": list(rc.risk),
-                "reward": list(rc.reward),
-                "pool": rc.pool,
-                "beta": rc.beta,
-                **g,
-                "row_matches_printed": rc.row_matches_printed,
-                "col_matches_printed": rc.col_matches_printed,
-                "max_abs_difference": rc.max_abs_difference,
-                "same_equilibria_as_printed": rc.same_equilibria_as_printed,
-                "agrees_with_claim": rc.agrees_with_claim,
-            }
-        )
-    for name in ("Table 1", "Table 2"):
-        ok = [c["name"] for c in cases if c["printed_table"] == name and c["agrees_with_claim"]]
-        summary.append(
-            f"{name}: the model reproduces the paper's claimed equilibria in "
-            f"{len(ok)} of {sum(c['printed_table'] == name for c in cases)} readings"
-            + (": " + "; ".join(ok) if ok else "")
-        )
-    return {
-        "tables": tables,
-        "reconstruction": {
-            "model": "u_i = K_i + beta * sum_{j != i, a_j = C} K_j * [open or a_i = C]"
-            " - [a_i = C] * (r_i - R_i)",
-            "reading": sg.SIMMONS_READING,
-            "cases": cases,
-        },
-        "summary": summary,
-    }
+    emit(analyse_game(row, col).as_dict(), as_json, _render_game)
 
 
 def _render_paper(result: dict[str, Any]) -> None:
@@ -349,52 +194,7 @@ def paper(beta: float, as_json: bool) -> None:
     """Solve Simmons' printed Tables 1 and 2 and rebuild them from the paper's parameters."""
     if not np.isfinite(beta) or beta < 0:
         raise InputError(f"--beta: must be finite and non-negative, got {beta}")
-    emit(paper_result(beta), as_json, _render_paper)
-
-
-def design_result(
-    knowledge: list[float],
-    risk: list[float],
-    pool: str,
-    beta: float,
-    tiers: list[str] | None,
-    epsilon: float,
-) -> dict[str, Any]:
-    """Everything ``sharing game design`` reports, as a dict."""
-    base = sg.SharingGame.create(knowledge, risk, 0.0, pool, beta)
-    k, r = base.knowledge, base.risk
-    designs = [
-        sg.design_per_firm(k, r, pool, beta, epsilon),
-        sg.design_uniform(k, r, pool, beta, epsilon),
-        sg.design_proportional(k, r, pool, beta, epsilon),
-    ]
-    if tiers is not None:
-        designs.append(sg.design_per_tier(k, r, tiers, pool, beta, epsilon))
-    th = sg.thresholds(k, r, pool, beta)
-    best = designs[0]
-    return {
-        "parameters": {
-            "knowledge": k.tolist(),
-            "risk": r.tolist(),
-            "pool": pool,
-            "beta": beta,
-            "tiers": tiers,
-            "epsilon": epsilon,
-        },
-        "strictness": (
-            "where 'strict' is true the reward must strictly exceed its infimum (at the "
-            "infimum the firm is indifferent and withholding remains an equilibrium); "
-            "'recommended' adds epsilon there"
-        ),
-        "thresholds": {
-            "sharing_dominant_if_reward_above": th.dominance.tolist(),
-            "all_share_equilibrium_if_reward_at_least": th.equilibrium.tolist(),
-            "all_share_unique_if_common_reward_above": th.unique_uniform,
-        },
-        "designs": [_design_dict(d, base) for d in designs],
-        "baseline": _n_firm_dict(base),
-        "resulting_game": _n_firm_dict(base.with_reward(best.recommended)),
-    }
+    emit(sg.simmons_report(beta).as_dict(), as_json, _render_paper)
 
 
 def _render_design(result: dict[str, Any]) -> None:
@@ -465,7 +265,8 @@ def design(
     k = parse_numbers(knowledge, "--knowledge")
     r = parse_numbers(risk, "--risk")
     tier_labels = [t for t in re.split(r"[\s,]+", tiers.strip()) if t] if tiers else None
-    emit(design_result(k, r, pool, beta, tier_labels, epsilon), as_json, _render_design)
+    report = sg.design_report(k, r, pool, beta, tier_labels, epsilon)
+    emit(report.as_dict(), as_json, _render_design)
 
 
 COMMANDS = [game]

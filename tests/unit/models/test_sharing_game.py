@@ -19,6 +19,7 @@ from sharing.models.equilibria import (
     STAG_HUNT,
     solve_bimatrix,
 )
+from sharing.models.sharing_game import simmons
 
 TOL = 1e-9  # absolute tolerance on reproduced payoffs and probabilities
 
@@ -353,10 +354,10 @@ def test_check_simmons_tables__agrees_is_computed_not_hard_coded():
     )
     original = sg.SIMMONS_TABLES
     try:
-        sg.SIMMONS_TABLES = (table, original[1])  # type: ignore[misc]
+        simmons.SIMMONS_TABLES = (table, original[1])  # type: ignore[misc]
         assert sg.check_simmons_tables()[0].agrees
     finally:
-        sg.SIMMONS_TABLES = original  # type: ignore[misc]
+        simmons.SIMMONS_TABLES = original  # type: ignore[misc]
 
 
 def test_reconstruct_simmons_tables__gated_pool_gives_the_claimed_structure():
