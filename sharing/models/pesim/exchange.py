@@ -1,9 +1,46 @@
 """How users find PESIM's equilibrium: an iterative message exchange (Section VI).
 
-Two processes start from anarchy (the unregulated Nash equilibrium) and stop
-on a certificate that the messages are equilibrium messages: accelerated
-gradient play, and consensus ADMM with Anderson acceleration
-(:func:`message_exchange`).
+The paper leaves open how users find the equilibrium (Section VI).  Both
+processes of :func:`message_exchange` start from anarchy (the unregulated
+Nash equilibrium, zero prices), use only public messages plus each user's
+private evaluation of its own ``g_i`` (Assumption 4), and stop on a
+*certificate*: all proposals agree on ``x_hat`` and ``x_hat`` solves every
+user's priced problem (22) up to ``tol`` (:func:`.lindahl.lindahl_residual`),
+which by the argument of Theorem 1 makes ``x_hat`` socially optimal and the
+messages equilibrium messages.
+
+``"gradient"`` (default; accelerated gradient play).  Round ``k`` at the
+public point ``y``: user ``i`` proposes ``x_i = y - N gamma grad g_i(y)``
+(its marginal costs, the only thing it reveals); the outcome (6) is
+``mean_i x_i = y - gamma grad G(y)``, projected on ``x >= 0``; the
+regulator quotes ``l_i = (x_i - x_hat)/(N gamma) = -grad g_i(y) +
+grad G(y)/N`` (they sum to zero) and extrapolates ``y`` with Nesterov
+momentum and gradient restarts.  ``gamma = 1/L`` with ``L`` the largest
+secant curvature seen so far (doubled and restarted from the best point if
+the residual blows up).  This is FISTA on problem (2): ``G(x_k) - G* =
+O(L/k^2)``, linear with restarts where ``G`` is strongly convex (Beck &
+Teboulle 2009; O'Donoghue & Candes 2015).  When the KKT residual of
+``x_hat`` falls below ``tol`` a last *agreement round* posts
+``x_i = x_hat`` with the prices ``l_i = -grad g_i(x_hat) + mu/N`` -
+the equal-split Lindahl prices of eq. (21).
+
+``"admm"`` (consensus ADMM, Boyd et al. 2011, section 7.1).  Round ``k``:
+user ``i`` proposes ``x_i = argmin_{y >= 0} g_i(y) + l_i^T y +
+(rho/2)|y - x_hat|^2`` (its own problem at its current price, plus the
+role of PESIM's quadratic disagreement penalty); ``x_hat = mean_i x_i``;
+``l_i <- l_i + rho (x_i - x_hat)``.  Its fixed points are exactly PESIM's
+equilibrium messages and it converges for any fixed ``rho > 0`` (Boyd et
+al. 2011, section 3.2).  The regulator extrapolates the public state
+``(x_hat, l)`` by Anderson acceleration with memory ``memory``, kept only
+when it shrinks the fixed-point residual.  Its round count grows quickly
+with ``N``, so it is the small-N option.
+
+Measured on random weighted instances (``random_instance(n,
+random_state=3)``, ``tol = 1e-9``): gradient play 66 / 162 / 261 / 795 /
+4259 rounds at N = 3 / 4 / 10 / 30 / 200 (N = 200 in under a second); ADMM
+17 / 30 / 149 / 893 rounds at N = 3 / 4 / 10 / 30 (without the Anderson
+step it took 1,700 rounds at N = 4 and did not converge in 20,000 rounds
+at N = 30 for most ``rho``).
 """
 
 from __future__ import annotations
@@ -263,47 +300,8 @@ def message_exchange(
 ) -> ExchangeResult:
     """An iterative message exchange that reaches PESIM's equilibrium messages.
 
-    The paper leaves open how users find the equilibrium (Section VI).  Both
-    processes below start from anarchy (the unregulated Nash equilibrium,
-    zero prices), use only public messages plus each user's private
-    evaluation of its own ``g_i`` (Assumption 4), and stop on a
-    *certificate*: all proposals agree on ``x_hat`` and ``x_hat`` solves every
-    user's priced problem (22) up to ``tol`` (:func:`lindahl_residual`), which
-    by the argument of Theorem 1 makes ``x_hat`` socially optimal and the
-    messages equilibrium messages.
-
-    ``"gradient"`` (default; accelerated gradient play).  Round ``k`` at the
-    public point ``y``: user ``i`` proposes ``x_i = y - N gamma grad g_i(y)``
-    (its marginal costs, the only thing it reveals); the outcome (6) is
-    ``mean_i x_i = y - gamma grad G(y)``, projected on ``x >= 0``; the
-    regulator quotes ``l_i = (x_i - x_hat)/(N gamma) = -grad g_i(y) +
-    grad G(y)/N`` (they sum to zero) and extrapolates ``y`` with Nesterov
-    momentum and gradient restarts.  ``gamma = 1/L`` with ``L`` the largest
-    secant curvature seen so far (doubled and restarted from the best point if
-    the residual blows up).  This is FISTA on problem (2): ``G(x_k) - G* =
-    O(L/k^2)``, linear with restarts where ``G`` is strongly convex (Beck &
-    Teboulle 2009; O'Donoghue & Candes 2015).  When the KKT residual of
-    ``x_hat`` falls below ``tol`` a last *agreement round* posts
-    ``x_i = x_hat`` with the prices ``l_i = -grad g_i(x_hat) + mu/N`` -
-    the equal-split Lindahl prices of eq. (21).
-
-    ``"admm"`` (consensus ADMM, Boyd et al. 2011, section 7.1).  Round ``k``:
-    user ``i`` proposes ``x_i = argmin_{y >= 0} g_i(y) + l_i^T y +
-    (rho/2)|y - x_hat|^2`` (its own problem at its current price, plus the
-    role of PESIM's quadratic disagreement penalty); ``x_hat = mean_i x_i``;
-    ``l_i <- l_i + rho (x_i - x_hat)``.  Its fixed points are exactly PESIM's
-    equilibrium messages and it converges for any fixed ``rho > 0`` (Boyd et
-    al. 2011, section 3.2).  The regulator extrapolates the public state
-    ``(x_hat, l)`` by Anderson acceleration with memory ``memory``, kept only
-    when it shrinks the fixed-point residual.  Its round count grows quickly
-    with ``N``, so it is the small-N option.
-
-    Measured on random weighted instances (``random_instance(n,
-    random_state=3)``, ``tol = 1e-9``): gradient play 66 / 162 / 261 / 795 /
-    4259 rounds at N = 3 / 4 / 10 / 30 / 200 (N = 200 in under a second); ADMM
-    17 / 30 / 149 / 893 rounds at N = 3 / 4 / 10 / 30 (without the Anderson
-    step it took 1,700 rounds at N = 4 and did not converge in 20,000 rounds
-    at N = 30 for most ``rho``).
+    The two processes, their certificate and their measured round counts are
+    described in the module notes.
 
     Price proposals ``pi`` are rebuilt from ``l`` by eq. (24) with the
     smallest free constant.

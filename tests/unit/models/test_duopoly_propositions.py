@@ -1,4 +1,4 @@
-"""Tests of the proposition checks (sharing.models.duopoly_propositions)."""
+"""Tests of the proposition checks (sharing.models.duopoly.propositions)."""
 
 from __future__ import annotations
 
