@@ -39,6 +39,7 @@ class IDSGame:
 
     Examples
     --------
+    >>> from sharing.models.ids_game import TotalEffortRisk, price_of_anarchy
     >>> game = IDSGame(TotalEffortRisk(3), [0.2, 0.3, 0.5])
     >>> round(price_of_anarchy(game), 4)
     1.2431

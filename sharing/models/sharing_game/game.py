@@ -303,6 +303,7 @@ class SharingGame:
 
     Examples
     --------
+    >>> from sharing.models.sharing_game import design_per_firm
     >>> g = SharingGame.create([1, 3], 0.3, pool="gated")
     >>> g.classify().label
     'stag-hunt'
