@@ -11,10 +11,14 @@ from __future__ import annotations
 import os
 
 from sharing.chain.ais import AisSystem
+from sharing.chain.compile import load_artifact
 from sharing.chain.connect import Chain, embedded_chain
+from sharing.chain.contract import Handle, deploy
 from sharing.chain.pesim import PesimSystem
 
 ENV = "SHARING_CAMPAIGN_BACKEND"
+#: The test adversary that forces ether into a contract without calling it (a selfdestruct).
+FORCE_FEEDER = "AttackForceFeeder"
 BACKENDS = ("eth-tester", "boa")
 
 
@@ -53,3 +57,18 @@ def deploy_pesim(chain: Chain, governance: str) -> PesimSystem:
         assert isinstance(chain, boa_backend.BoaChain)
         return boa_backend.deploy_pesim(chain, governance=governance)
     return PesimSystem.deploy(chain, governance=governance)
+
+
+def deploy_force_feeder(chain: Chain, sender: str, value: int) -> Handle:
+    """An ``AttackForceFeeder`` holding ``value`` wei from ``sender``, on ``chain``'s backend.
+
+    Its ``force(target)`` selfdestructs into ``target``: the wei arrive without
+    any function of the target running.
+    """
+    artifact = load_artifact(FORCE_FEEDER)
+    if chain.kind == "boa":
+        import boa_backend
+
+        assert isinstance(chain, boa_backend.BoaChain)
+        return boa_backend.deploy(chain, artifact, sender=sender, value=value)
+    return deploy(chain, artifact, sender=sender, value=value)

@@ -242,10 +242,10 @@ class BoaChain(Chain):
             self._memo[key] = out
         return out
 
-    def deploy_code(self, initcode: bytes, sender: str, name: str) -> tuple[str, bytes]:
-        """Deploy init code in a new block; the address and the runtime code."""
+    def deploy_code(self, initcode: bytes, sender: str, name: str, value: int = 0) -> tuple[str, bytes]:
+        """Deploy init code in a new block (``value`` wei to a payable constructor); the address and the runtime code."""
         self._next_block()
-        address, computation = self.env.deploy(sender=sender, bytecode=initcode, gas=TX_GAS)
+        address, computation = self.env.deploy(sender=sender, bytecode=initcode, gas=TX_GAS, value=value)
         self._changed()  # the sender's nonce moved, even if the constructor reverted
         if computation.is_error:
             raise RevertError(revert_reason(computation), f"{name}.__init__")
@@ -375,11 +375,11 @@ class BoaHandle(Handle):
         return [self.transact(fn, *args, sender=sender) for fn, args, sender in calls]
 
 
-def deploy(chain: BoaChain, artifact: Artifact, *args: Any, sender: str) -> BoaHandle:
+def deploy(chain: BoaChain, artifact: Artifact, *args: Any, sender: str, value: int = 0) -> BoaHandle:
     """Deploy ``artifact``'s own init code with constructor ``args`` (encoded by web3, as in production)."""
     factory = chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
     initcode = bytes(HexBytes(factory.constructor(*args).data_in_transaction))
-    address, runtime = chain.deploy_code(initcode, sender, artifact.name)
+    address, runtime = chain.deploy_code(initcode, sender, artifact.name, value)
     # The runtime code is the artifact's (its immutables appended after it, as vyper lays them out).
     if runtime[: artifact.runtime_size] not in initcode:
         raise ChainError(f"{artifact.name}: the deployed code is not the artifact's runtime code")

@@ -101,7 +101,9 @@ def run_machine(name: str, module: Any, minutes: float, steps: int, batch: int,
         for key in ("settled", "cancelled", "shortfalls", "defaults", "malformed"):
             figures[f"{k}.{key}"] = stats[key]
     if name == "ais":
-        for key in ("verified", "early_finalise_refused", "late_votes_refused", "appointments", "removals"):
+        for key in ("verified", "verified_no_severity", "early_finalise_refused", "ineligible_votes_refused",
+                    "superseded", "duplicate_observables_refused", "altered_reveals_refused", "forced",
+                    "swept", "appointments", "removals"):
             figures[f"{k}.{key}"] = stats[key]
     return figures
 
