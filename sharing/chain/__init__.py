@@ -1,4 +1,4 @@
-"""Deploy and drive the contracts: connect, compile, deploy, wrappers, ledger.
+"""Deploy and drive the contracts: connect, sign and send, compile, deploy, wrappers, ledger.
 
 Public names are re-exported here and imported on first use.
 """
@@ -15,6 +15,7 @@ __getattr__, __dir__ = lazy(
         "Design": "sharing.chain.pesim",
         "Deviation": "sharing.chain.pesim_equilibrium",
         "EquilibriumRoundReport": "sharing.chain.pesim_equilibrium",
+        "FeeCapExceeded": "sharing.chain.transactions",
         "Handle": "sharing.chain.contract",
         "IndicatorHistory": "sharing.chain.ledger",
         "IndicatorState": "sharing.chain.ais",
@@ -25,10 +26,14 @@ __getattr__, __dir__ = lazy(
         "RoundGas": "sharing.chain.pesim_gas",
         "RoundInfo": "sharing.chain.pesim",
         "RoundStatus": "sharing.chain.pesim",
+        "Signer": "sharing.chain.signer",
         "Status": "sharing.chain.ais",
+        "TransactionTimeout": "sharing.chain.transactions",
+        "TxPolicy": "sharing.chain.transactions",
         "anvil_binary": "sharing.chain.anvil",
         "at": "sharing.chain.contract",
         "best_deviation": "sharing.chain.pesim_equilibrium",
+        "best_reachable_outcome": "sharing.chain.pesim_equilibrium",
         "build_dir": "sharing.chain.compile",
         "commitment_of": "sharing.chain.ais",
         "connect": "sharing.chain.connect",
@@ -42,7 +47,9 @@ __getattr__, __dir__ = lazy(
         "free_port": "sharing.chain.anvil",
         "load_artifact": "sharing.chain.compile",
         "load_deployment": "sharing.chain.ais",
+        "load_signer": "sharing.chain.signer",
         "measure_round_gas": "sharing.chain.pesim_gas",
+        "minimum_collateral": "sharing.chain.pesim_equilibrium",
         "new_salt": "sharing.chain.ais",
         "onchain_utility": "sharing.chain.pesim_equilibrium",
         "quantisation_bound_wei": "sharing.chain.pesim_equilibrium",
@@ -50,10 +57,12 @@ __getattr__, __dir__ = lazy(
         "recommended_collateral": "sharing.chain.pesim_equilibrium",
         "rpc_chain": "sharing.chain.connect",
         "running_anvil": "sharing.chain.anvil",
+        "send": "sharing.chain.transactions",
         "settle_gas_cap": "sharing.chain.pesim",
         "source_hash": "sharing.chain.compile",
         "start_anvil": "sharing.chain.anvil",
         "translate_reverts": "sharing.chain.contract",
+        "wait": "sharing.chain.transactions",
         "write_deployment": "sharing.chain.ais",
     },
 )
