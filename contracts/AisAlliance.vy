@@ -647,10 +647,13 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
     @dev The duplicate rule: one semantic key (one observable) is held by
          one content hash. A reveal whose key is held by a pending
          indicator committed later, whose voting has not opened, takes the
-         key over (first committer wins; the displaced one is SUPERSEDED);
-         a submitter may re-reveal an observable of its own that EXPIRED;
-         any other reveal of a held key is a duplicate. A content hash
-         already revealed may only come back under the same key.
+         key over (first committer wins; the displaced one is SUPERSEDED and
+         its own commitments may still win it back); a submitter may
+         re-reveal an observable of its own that EXPIRED; an observable
+         whose holder was REJECTED may be reported again in other bytes (so
+         junk cannot squat on it); any other reveal of a held key is a
+         duplicate. A content hash already revealed (and not superseded) may
+         only come back under the key it holds.
     @param content_hash keccak-256 of the bundle's canonical JSON.
     @param semantic_key keccak-256 of the indicator's normalised observable.
     @param category The ATT&CK tactic code, below MAX_CATEGORIES.
@@ -670,7 +673,8 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
     assert block.timestamp < committed_at + self.reveal_window, "ais_alliance: reveal window closed"
     seq: uint256 = packed >> COMMIT_SEQUENCE
 
-    if self._head[content_hash] != 0:
+    own: uint256 = self._head[content_hash]
+    if own != 0 and (own >> HEAD_STATUS) & packing.MASK8 != STATUS_SUPERSEDED:
         assert self._key_holder[semantic_key] == content_hash, "ais_alliance: duplicate content"
     holder_hash: bytes32 = self._key_holder[semantic_key]
     if holder_hash != empty(bytes32):
@@ -682,6 +686,8 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
             if holder_hash != content_hash:
                 self._head[holder_hash] = (held & ~(packing.MASK8 << HEAD_STATUS)) | (STATUS_SUPERSEDED << HEAD_STATUS)
         elif status == STATUS_EXPIRED and holder == msg.sender:
+            pass
+        elif status == STATUS_REJECTED and holder_hash != content_hash:
             pass
         elif holder_hash == content_hash:
             raise "ais_alliance: duplicate content"

@@ -181,7 +181,7 @@ def submit(
         raise ChainError(f"the alliance at {system.address} has no panel yet; nothing sent")
     key = semantic_key(ib.canonical_json)
     state = system.indicator(ib.content_hash)
-    if state.status != Status.NONE and not (
+    if state.status not in (Status.NONE, Status.SUPERSEDED) and not (
         state.status == Status.EXPIRED and state.submitter == account
     ):
         raise ChainError(
@@ -191,7 +191,10 @@ def submit(
     holder = system.key_holder(key)
     if holder is not None and holder != ib.content_hash:
         held = system.indicator(holder)
-        if not (held.status == Status.EXPIRED and held.submitter == account):
+        free = held.status == Status.REJECTED or (
+            held.status == Status.EXPIRED and held.submitter == account
+        )
+        if not free:
             raise ChainError(
                 f"the observable of {ib.hash_hex} (semantic key 0x{key.hex()}) is already "
                 f"held by 0x{holder.hex()} of {held.submitter} ({held.status.name.lower()}); "

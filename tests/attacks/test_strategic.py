@@ -162,7 +162,7 @@ def test_misdeclared_category__cannot_be_changed_after_commit_and_panel_rejects_
 # ------------------------------------------------------------ 3. same observable, new bytes
 
 
-@pytest.mark.parametrize("first_outcome", ["verified", "rejected", "pending"])
+@pytest.mark.parametrize("first_outcome", ["verified", "pending"])
 def test_reworded_duplicate__same_key_refused_in_every_state(
     system: AisSystem, actors, rogue, life, everyone, first_outcome
 ):
@@ -206,6 +206,59 @@ def test_reworded_duplicate__earlier_committer_supersedes_by_key(system: AisSyst
         system.vote(actors.panellist_a, h_rogue, True, 90, 2)
     with reverts(Revert.INDICATOR_NOT_PENDING):
         system.finalise(h_rogue)
+
+
+def test_squatting_junk__a_rejected_holder_frees_the_observable(
+    system: AisSystem, actors, rogue, life, everyone
+):
+    """A member commits junk under the key of an observable it expects a peer to report,
+    and supersedes the peer's reveal with its older commitment. The panel rejects the
+    junk (the key does not match the content); the observable is then free again, so the
+    honest report goes through in other bytes, and only the junk's own bytes stay dead."""
+    junk, honest = b"\x91" * 32, b"\x92" * 32
+    salt_junk, salt_honest = new_salt(), new_salt()
+    system.commit(rogue, junk, salt_junk, 0, 0, KEY)  # the squatter commits first
+    system.commit(actors.firm_core, honest, salt_honest, 0, 0, KEY)
+    system.chain.mine()
+    system.reveal(actors.firm_core, honest, salt_honest, 0, 0, KEY)
+    system.reveal(rogue, junk, salt_junk, 0, 0, KEY)  # older commitment: supersedes
+    assert system.indicator(honest).status == Status.SUPERSEDED
+    life.open_voting()
+    for p in (actors.panellist_a, actors.panellist_b, actors.panellist_c):
+        system.vote(p, junk, False, 0, 0)
+    system.finalise(junk)
+    assert system.indicator(junk).status == Status.REJECTED
+    assert system.call("reputation", rogue) == -system.call("reject_penalty")
+    # The honest firm reports the observable again and is verified and paid.
+    again = b"\x93" * 32
+    life.submit(actors.firm_core, again, semantic_key=KEY)
+    assert system.key_holder(KEY) == again
+    # The junk's own bytes stay dead; a verified observable stays held for good.
+    salt = new_salt()
+    system.commit(rogue, junk, salt, 0, 0, KEY)
+    system.chain.mine()
+    with reverts(Revert.DUPLICATE_CONTENT):
+        system.reveal(rogue, junk, salt, 0, 0, KEY)
+
+
+def test_superseded_bundle__its_firm_may_still_win_with_an_older_commitment(
+    system: AisSystem, actors, rogue
+):
+    """First committer wins, even if its first reveal used a younger commitment of the
+    same bytes and lost the observable to a rival in between."""
+    mine, rival = b"\x94" * 32, b"\x95" * 32
+    s1, s3, s2 = new_salt(), new_salt(), new_salt()
+    system.commit(actors.firm_core, mine, s1, 0, 0, KEY)  # sequence n
+    system.commit(rogue, rival, s2, 0, 0, KEY)  # n + 1
+    system.commit(actors.firm_core, mine, s3, 0, 0, KEY)  # n + 2
+    system.chain.mine()
+    system.reveal(actors.firm_core, mine, s3, 0, 0, KEY)
+    system.reveal(rogue, rival, s2, 0, 0, KEY)  # older than n + 2: takes the observable
+    assert system.indicator(mine).status == Status.SUPERSEDED
+    r = system.reveal(actors.firm_core, mine, s1, 0, 0, KEY)  # older than n + 1: back
+    assert system.key_holder(KEY) == mine and system.indicator(mine).status == Status.PENDING
+    assert system.indicator(rival).status == Status.SUPERSEDED
+    assert system.alliance.events(r, "IndicatorSuperseded")[0]["content_hash"] == rival
 
 
 def test_expired_observable__only_its_submitter_may_bring_it_back(system: AisSystem, actors, rogue, life):

@@ -204,8 +204,8 @@ class Ind:
     valid: list[tuple[int, int]] = field(default_factory=list)
     invalid: int = 0
     reward: int = 0
-    #: Its final record was read back: VERIFIED, REJECTED and SUPERSEDED records never change
-    #: (a duplicate can never reveal them again), so the per-step check skips it after that.
+    #: Its final record was read back: VERIFIED and REJECTED records never change (their bytes
+    #: can never be revealed again), so the per-step check skips it after that.
     final_seen: bool = False
 
     @property
@@ -285,11 +285,13 @@ class Ghost:
         The refusal (None: it may) and the indicator it displaces, if any. One observable is
         held by one bundle; a bundle, once revealed, only ever stands for the observable it
         holds. Whoever committed first to an observable wins it from a later committer that
-        revealed first, until the later one's vote opens; a firm may issue again an observable
-        of its own that expired; anything else is a duplicate.
+        revealed first, until the later one's vote opens (a displaced bundle may still win it
+        back with an older commitment); a firm may issue again an observable of its own that
+        expired; an observable only junk held (REJECTED) may be reported again in other bytes;
+        anything else is a duplicate.
         """
         holder = self.holder.get(key)
-        if h in self.inds and holder != h:
+        if h in self.inds and self.inds[h].status != Status.SUPERSEDED and holder != h:
             return Revert.DUPLICATE_CONTENT, None
         if holder is None:
             return None, None
@@ -298,6 +300,8 @@ class Ghost:
             return None, holder
         if held.status == Status.EXPIRED and held.submitter == firm:
             return None, None
+        if held.status == Status.REJECTED and holder != h:
+            return None, None  # junk never squats on an observable; its own bytes stay dead
         return (Revert.DUPLICATE_CONTENT if holder == h else Revert.DUPLICATE_OBSERVABLE), None
 
     def voters(self) -> list[str]:
@@ -542,7 +546,7 @@ class AisMachine(RuleBasedStateMachine):
             if displaced != h:
                 g.inds[displaced].status = Status.SUPERSEDED
         elif h in g.inds:
-            event("reveal: issued again after it expired")
+            event("reveal: issued again after it " + g.inds[h].status.name.lower())
         g.holder[key] = h
         assert self.s.key_holder(key) == h  # only a reveal moves an observable (all checked at the end)
         panel = g.panel_for(firm)
@@ -933,7 +937,7 @@ class AisMachine(RuleBasedStateMachine):
             if ind.final_seen and not every:
                 continue
             st_ = s.indicator(h)
-            ind.final_seen = ind.status in (Status.VERIFIED, Status.REJECTED, Status.SUPERSEDED)
+            ind.final_seen = ind.status in (Status.VERIFIED, Status.REJECTED)
             assert (st_.submitter, st_.status, st_.reward) == (ind.submitter, ind.status, ind.reward)
             assert (st_.valid_votes, st_.invalid_votes, st_.quorum) == (len(ind.valid), ind.invalid, ind.quorum)
             # A unanimous panel can always decide it.
