@@ -17,8 +17,14 @@ from sharing.standards.stix import load_indicator_bundle
 from sharing.standards.synthetic import generate_indicator
 
 
-def test_audit__no_move_pays_for_any_tier_on_the_embedded_chain():
-    result = audit_deviations(embedded_chain(num_accounts=ACCOUNTS_NEEDED))
+@pytest.fixture(scope="module")
+def embedded() -> dict:
+    """One full audit on the embedded chain, shared by the tests that read it (about 20 s)."""
+    return audit_deviations(embedded_chain(num_accounts=ACCOUNTS_NEEDED))
+
+
+def test_audit__no_move_pays_for_any_tier_on_the_embedded_chain(embedded):
+    result = embedded
     rows = [r for r in result["deviations"] if not r["name"].startswith("pesim ")]
     assert {(r["tier"], r["name"]) for r in rows} == {
         (t, m) for t in ("critical", "core", "small") for m in MOVES
@@ -39,11 +45,10 @@ def test_audit__no_move_pays_for_any_tier_on_the_embedded_chain():
             assert by[tier, move]["gain"] == 0, (tier, move)
 
 
-def test_audit__pesim_rows__attack_refused_nothing_pays_for_any_tier():
+def test_audit__pesim_rows__attack_refused_nothing_pays_for_any_tier(embedded):
     """The PESIM round of the tiered-pesim regime (one member per tier, collateral one
     unit): the price-zero attack's moves below zero are refused, the rest lose or tie."""
-    result = audit_deviations(embedded_chain(num_accounts=ACCOUNTS_NEEDED))
-    rows = [r for r in result["deviations"] if r["name"].startswith("pesim ")]
+    rows = [r for r in embedded["deviations"] if r["name"].startswith("pesim ")]
     assert {r["tier"] for r in rows} == {"critical", "core", "small"}
     assert not any(r["pays"] for r in rows)
     below = [r for r in rows if r["name"].startswith("pesim below-zero")]
@@ -70,17 +75,17 @@ def test_reissue__same_key_new_hash_still_a_valid_bundle():
         assert load_indicator_bundle(again.bundle_json).content_hash == again.content_hash
 
 
-def test_cli_audit_deviations__json_and_exit_zero(capsys):
+def test_cli_audit_deviations__json_and_exit_zero(capsys, embedded):
     main(["audit", "deviations", "--json"])  # exit status 1 would raise SystemExit
     out = json.loads(capsys.readouterr().out)
+    assert out["deviations"] == embedded["deviations"]  # the CLI prints the library's audit
     assert out["any_pays"] is False
     assert set(out["deviations"][0]) >= {"name", "tier", "payoff_honest", "payoff_deviation",
                                          "gain", "pays"}
 
 
 @pytest.mark.anvil
-def test_audit__no_move_pays_on_anvil_same_payoffs_as_embedded():
-    embedded = audit_deviations(embedded_chain(num_accounts=ACCOUNTS_NEEDED))
+def test_audit__no_move_pays_on_anvil_same_payoffs_as_embedded(embedded):
     with running_anvil(accounts=ACCOUNTS_NEEDED) as node:
         on_anvil = audit_deviations(rpc_chain(node.url))
     assert on_anvil["any_pays"] is False and on_anvil["chain"] != embedded["chain"]
