@@ -303,6 +303,20 @@ class AisSystem:
         held = bytes(self.call("key_holder", semantic_key))
         return None if held == bytes(32) else held
 
+    def eligible_panel(self, firm: str) -> list[str]:
+        """The panellists who could vote on an indicator ``firm`` revealed now.
+
+        The seats held now, less ``firm``'s own and those affiliated with it
+        (the set ``reveal`` fixes); empty means a reveal would be refused.
+        """
+        firm = Web3.to_checksum_address(firm)
+        holders = [str(self.call("seat_holder", i)) for i in range(16)]
+        zero = "0x0000000000000000000000000000000000000000"
+        return [
+            h for h in holders
+            if h != zero and h != firm and self.call("panellist_affiliation", h) != firm
+        ]
+
     def surplus(self) -> int:
         """Wei held beyond the books (forced in outside ``fund``)."""
         return int(self.call("surplus"))

@@ -179,6 +179,11 @@ def submit(
         )
     if int(system.call("panel_size")) == 0:
         raise ChainError(f"the alliance at {system.address} has no panel yet; nothing sent")
+    if not system.eligible_panel(account):
+        raise ChainError(
+            f"every panel seat of the alliance at {system.address} is {account}'s own or "
+            "affiliated with it: nobody could vote on its indicator; nothing sent"
+        )
     key = semantic_key(ib.canonical_json)
     state = system.indicator(ib.content_hash)
     if state.status not in (Status.NONE, Status.SUPERSEDED) and not (

@@ -209,6 +209,26 @@ def test_submit__no_panel__refused_before_sending(node, capsys):
         system.appoint_panellist(chain.accounts[3])
 
 
+def test_submit__only_own_panellists__refused_before_sending(node, capsys):
+    """A panel made only of the firm's own panellists could never vote on its indicator:
+    the commit would be wasted (the reveal refuses it), so nothing is sent."""
+    chain, system = node["chain"], node["system"]
+    gov, firm, own = chain.accounts[0], chain.accounts[1], chain.accounts[4]
+    system.tx("remove_panellist", chain.accounts[3], sender=gov)
+    system.appoint_panellist(own, firm)
+    try:
+        text, _ = good_bundle(7)
+        before = sent(chain)
+        code, _, err = run_cli(capsys, "indicator", "submit", "--bundle",
+                               bundle_file(node["tmp"], "q.json", text), "--firm", firm,
+                               "--rpc-url", node["url"], "--deployment", str(node["deployment"]))
+        assert code != 0 and "nobody could vote" in err and err.count("\n") == 1
+        assert sent(chain) == before
+    finally:
+        system.tx("remove_panellist", own, sender=gov)
+        system.appoint_panellist(chain.accounts[3])
+
+
 def test_quote_live__deployment_for_another_network__one_line(node, capsys):
     record = json.loads(node["deployment"].read_text())
     record["genesis_hash"] = "cd" * 32
