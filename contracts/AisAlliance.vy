@@ -669,14 +669,15 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
     packed: uint256 = self._commits[msg.sender][commitment]
     assert packed != 0, "ais_alliance: no such commitment"
     assert block.number > (packed >> COMMIT_BLOCK) & packing.MASK64, "ais_alliance: reveal in the commit block"
-    committed_at: uint256 = packed & packing.MASK64
-    assert block.timestamp < committed_at + self.reveal_window, "ais_alliance: reveal window closed"
+    # Voting opens when the reveal window closes, counted from the commit.
+    vote_opens: uint256 = (packed & packing.MASK64) + self.reveal_window
+    assert block.timestamp < vote_opens, "ais_alliance: reveal window closed"
     seq: uint256 = packed >> COMMIT_SEQUENCE
 
+    holder_hash: bytes32 = self._key_holder[semantic_key]
     own: uint256 = self._head[content_hash]
     if own != 0 and (own >> HEAD_STATUS) & packing.MASK8 != STATUS_SUPERSEDED:
-        assert self._key_holder[semantic_key] == content_hash, "ais_alliance: duplicate content"
-    holder_hash: bytes32 = self._key_holder[semantic_key]
+        assert holder_hash == content_hash, "ais_alliance: duplicate content"
     if holder_hash != empty(bytes32):
         held: uint256 = self._head[holder_hash]
         holder: address = convert(held & packing.MASK160, address)
@@ -708,12 +709,11 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
 
     self._commits[msg.sender][commitment] = 0
     self._key_holder[semantic_key] = content_hash
-    vote_opens: uint256 = committed_at + self.reveal_window
-    vote_closes: uint256 = vote_opens + self.vote_window
+    vote_window: uint256 = self.vote_window
     self._head[content_hash] = (
         convert(msg.sender, uint256) | (seq << HEAD_SEQUENCE) | (category << HEAD_CATEGORY) | (claimed_class << HEAD_CLASS) | (STATUS_PENDING << HEAD_STATUS)
     )
-    self._ballot[content_hash] = (vote_opens << BALLOT_OPENS) | (self.vote_window << BALLOT_WINDOW) | (q << BALLOT_QUORUM)
+    self._ballot[content_hash] = (vote_opens << BALLOT_OPENS) | (vote_window << BALLOT_WINDOW) | (q << BALLOT_QUORUM)
     self._outcome[content_hash] = (eligible << TERMS_ELIGIBLE) | (price << TERMS_PRICE) | (self.appointment_count << TERMS_MARK)
     log IndicatorRevealed(
         content_hash=content_hash,
@@ -723,7 +723,7 @@ def reveal(content_hash: bytes32, semantic_key: bytes32, category: uint256, clai
         claimed_class=claimed_class,
         sequence=seq,
         vote_opens=vote_opens,
-        vote_closes=vote_closes,
+        vote_closes=vote_opens + vote_window,
         eligible_seats=eligible,
         quorum=q,
         price_bps=price,

@@ -34,7 +34,7 @@ from sharing.chain.connect import embedded_chain
 #: Gas caps per user-called function (measured worst case plus about 25 %).
 CAPS = {
     "commit": 94_000,  # measured 75,023
-    "reveal": 191_000,  # 152,966 (superseding a rival's other bytes of the observable)
+    "reveal": 191_000,  # 152,716 (superseding a rival's other bytes of the observable)
     "vote": 56_000,  # 44,259
     "finalise": 480_000,  # 368,589
     "finalise_silent_seats": 480_000,  # 219,324
