@@ -22,6 +22,7 @@ from sharing.quote import PriceRule, RewardSchedule
 CONTRACT = "AisAlliance"
 GOVERNOR_ROLE = keccak(text="GOVERNOR_ROLE")
 PAUSER_ROLE = keccak(text="PAUSER_ROLE")
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
 class Status(IntEnum):
@@ -185,7 +186,7 @@ class AisSystem:
 
     def appoint_panellist(self, panellist: str, affiliation: str | None = None) -> dict[str, Any]:
         """Give ``panellist`` a seat; ``affiliation`` is its firm, if any."""
-        aff = affiliation or "0x0000000000000000000000000000000000000000"
+        aff = affiliation or ZERO_ADDRESS
         return self.tx("appoint_panellist", panellist, aff, sender=self.governance)
 
     def set_quorum(self, quorum: int) -> dict[str, Any]:
@@ -310,12 +311,47 @@ class AisSystem:
         (the set ``reveal`` fixes); empty means a reveal would be refused.
         """
         firm = Web3.to_checksum_address(firm)
-        holders = [str(self.call("seat_holder", i)) for i in range(16)]
-        zero = "0x0000000000000000000000000000000000000000"
+        holders = [str(self.call("seat_holder", i)) for i in range(int(self.call("MAX_PANEL")))]
         return [
             h for h in holders
-            if h != zero and h != firm and self.call("panellist_affiliation", h) != firm
+            if h not in (ZERO_ADDRESS, firm) and self.call("panellist_affiliation", h) != firm
         ]
+
+    def reveal_refusal(self, firm: str, content_hash: bytes, semantic_key: bytes) -> str | None:
+        """Why a commitment ``firm`` made now could not be revealed; ``None`` if it could.
+
+        The panel and duplicate rules of ``AisAlliance.reveal`` (docs/rules.md), for
+        the youngest commitment there is: it supersedes nobody. Lets a client
+        refuse before the commit instead of spending it on a reveal that fails.
+        """
+        if int(self.call("panel_size")) == 0:
+            return f"the alliance at {self.address} has no panel yet"
+        if not self.eligible_panel(firm):
+            return (
+                f"every panel seat of the alliance at {self.address} is {firm}'s own or "
+                "affiliated with it: nobody could vote on its indicator"
+            )
+        own = self.indicator(content_hash)
+        if own.status not in (Status.NONE, Status.SUPERSEDED) and not (
+            own.status == Status.EXPIRED and own.submitter == firm
+        ):
+            return (
+                f"content 0x{content_hash.hex()} is already held by {own.submitter} "
+                f"({own.status.name.lower()})"
+            )
+        holder = self.key_holder(semantic_key)
+        if holder is None or holder == content_hash:
+            return None
+        held = self.indicator(holder)
+        if held.status == Status.REJECTED or (
+            held.status == Status.EXPIRED and held.submitter == firm
+        ):
+            return None
+        return (
+            f"the observable of 0x{content_hash.hex()} (semantic key 0x{semantic_key.hex()}) "
+            f"is already held by 0x{holder.hex()} of {held.submitter} "
+            f"({held.status.name.lower()})"
+        )
 
     def surplus(self) -> int:
         """Wei held beyond the books (forced in outside ``fund``)."""

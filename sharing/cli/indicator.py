@@ -140,7 +140,6 @@ def submit(
     from web3 import Web3
 
     from sharing.chain.ais import (
-        Status,
         commitment_of,
         default_deployment_path,
         load_deployment,
@@ -177,34 +176,10 @@ def submit(
         raise ChainError(
             f"{account} is not a member of the alliance at {system.address}; nothing sent"
         )
-    if int(system.call("panel_size")) == 0:
-        raise ChainError(f"the alliance at {system.address} has no panel yet; nothing sent")
-    if not system.eligible_panel(account):
-        raise ChainError(
-            f"every panel seat of the alliance at {system.address} is {account}'s own or "
-            "affiliated with it: nobody could vote on its indicator; nothing sent"
-        )
     key = semantic_key(ib.canonical_json)
-    state = system.indicator(ib.content_hash)
-    if state.status not in (Status.NONE, Status.SUPERSEDED) and not (
-        state.status == Status.EXPIRED and state.submitter == account
-    ):
-        raise ChainError(
-            f"content {ib.hash_hex} is already held by {state.submitter} "
-            f"({state.status.name.lower()}); nothing sent"
-        )
-    holder = system.key_holder(key)
-    if holder is not None and holder != ib.content_hash:
-        held = system.indicator(holder)
-        free = held.status == Status.REJECTED or (
-            held.status == Status.EXPIRED and held.submitter == account
-        )
-        if not free:
-            raise ChainError(
-                f"the observable of {ib.hash_hex} (semantic key 0x{key.hex()}) is already "
-                f"held by 0x{holder.hex()} of {held.submitter} ({held.status.name.lower()}); "
-                "nothing sent"
-            )
+    refusal = system.reveal_refusal(account, ib.content_hash, key)
+    if refusal is not None:
+        raise ChainError(f"{refusal}; nothing sent")
     # Send: commit, then reveal in a later block.
     salt = new_salt()
     commitment = commitment_of(ib.content_hash, salt, account, cat, cls, key)
