@@ -21,7 +21,6 @@ from sharing.chain.connect import Chain
 from sharing.errors import AccessDenied, RevertError
 from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
-from sharing.standards.semantic_key import semantic_key
 from sharing.standards.synthetic import SyntheticIndicator, generate_indicators
 
 REVEAL_WINDOW = 600
@@ -212,7 +211,7 @@ class Demo:
 
 def terms_of(ind: SyntheticIndicator) -> tuple[int, int, bytes]:
     """The terms a commitment binds: category, class and semantic key."""
-    return ind.category, ind.indicator_class, semantic_key(ind.bundle_json)
+    return ind.category, ind.indicator_class, ind.semantic_key
 
 
 def run_demo(

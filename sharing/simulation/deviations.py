@@ -26,6 +26,7 @@ tactic would earn more if the panel let it through.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +39,6 @@ from sharing.chain.connect import Chain
 from sharing.errors import ChainError, RevertError
 from sharing.quote import DEFAULT_PRICE_RULE
 from sharing.simulation.regimes import TIERS, UNIT_WEI, Regime, TierParams, build_regimes
-from sharing.standards.semantic_key import semantic_key
 from sharing.standards.stix import CATEGORIES
 from sharing.standards.synthetic import SyntheticIndicator, generate_indicator
 
@@ -48,8 +48,6 @@ EPOCH = 86_400
 FUND_WEI = 10**22
 #: Accounts used: governance, one firm per tier, three panel seats, two seats appointed later.
 ACCOUNTS_NEEDED = 1 + 3 + 3 + 2
-#: A move "pays" when it beats honest sharing by more than this (wei): none, exactly.
-TOLERANCE_WEI = 0
 
 
 @dataclass(frozen=True)
@@ -63,8 +61,9 @@ class DeviationRow:
     refused: tuple[str, ...] = ()
     #: Final status of each indicator the deviating firm got on chain (e.g. "rejected").
     outcome: tuple[str, ...] = ()
-    #: Set by a measurement with its own tolerance (PESIM: fixed-point quantisation).
-    pays_override: bool | None = None
+    #: A move "pays" when it beats honest sharing by more than this many wei: none for
+    #: the alliance (exact wei), the fixed-point quantisation for PESIM.
+    tolerance_wei: int = 0
 
     @property
     def gain(self) -> int:
@@ -74,9 +73,7 @@ class DeviationRow:
     @property
     def pays(self) -> bool:
         """Whether the move beats honest sharing."""
-        if self.pays_override is not None:
-            return self.pays_override
-        return self.gain > TOLERANCE_WEI
+        return self.gain > self.tolerance_wei
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON row of ``sharing audit deviations``."""
@@ -96,7 +93,7 @@ class DeviationRow:
 class _Play:
     """What one firm puts on chain in a round, and what it cost it."""
 
-    submissions: list[tuple[Submission, bytes, int, int, bytes]] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
     risk: float = 0.0
     refused: list[str] = field(default_factory=list)
 
@@ -118,6 +115,8 @@ class DeviationAudit:
     #: model); 2 buys the majority, which no mechanism survives - the tests use it to
     #: show the audit does see a move that pays.
     bribed_seats: int = 1
+    #: Indicators drawn so far, by (firm, tag): each is built and validated once.
+    _drawn: dict[tuple[int, int], SyntheticIndicator] = field(default_factory=dict, repr=False)
 
     @classmethod
     def create(
@@ -148,8 +147,12 @@ class DeviationAudit:
     # ------------------------------------------------------------------ rounds
 
     def _indicator(self, who: int, tag: int) -> SyntheticIndicator:
-        rng = np.random.default_rng([self.seed, who, tag])
-        return generate_indicator(rng, tlp="green")
+        """The indicator ``who`` shares under ``tag`` - the same one in every round."""
+        drawn = self._drawn.get((who, tag))
+        if drawn is None:
+            drawn = generate_indicator(np.random.default_rng([self.seed, who, tag]), tlp="green")
+            self._drawn[who, tag] = drawn
+        return drawn
 
     def _submit(
         self, play: _Play, firm: str, sub: Submission, cat: int, cls: int, key: bytes
@@ -164,25 +167,24 @@ class DeviationAudit:
         except RevertError as exc:
             play.refused.append(exc.reason)
             return
-        play.submissions.append((sub, salt, cat, cls, key))
+        play.submissions.append(sub)
 
     def _crowd(self, category: int, tier: int) -> None:
         """Verify peer reports in ``category`` in an earlier epoch, lowering its price index."""
         s = self.system
         peers = [f for j, f in enumerate(self.firms) if j != tier]
-        for k in range(3):
-            ind = self._indicator(100 + k, 0)
-            h, key = ind.content_hash, semantic_key(ind.bundle_json)
+        crowd = [self._indicator(100 + k, 0) for k in range(3)]
+        for k, ind in enumerate(crowd):
             salt = new_salt()
-            s.commit(peers[k % 2], h, salt, category, ind.indicator_class, key)
+            terms = (category, ind.indicator_class, ind.semantic_key)
+            s.commit(peers[k % 2], ind.content_hash, salt, *terms)
             self.chain.mine()
-            s.reveal(peers[k % 2], h, salt, category, ind.indicator_class, key)
+            s.reveal(peers[k % 2], ind.content_hash, salt, *terms)
         self.chain.advance_time(REVEAL_WINDOW)
-        for k in range(3):
-            h = self._indicator(100 + k, 0).content_hash
+        for ind in crowd:
             for p in self.panel:
-                s.vote(p, h, True, 70, 1)
-            s.finalise(h)
+                s.vote(p, ind.content_hash, True, 70, 1)
+            s.finalise(ind.content_hash)
 
     def measure(self, tier: int, move: str) -> tuple[int, list[str], list[str]]:
         """Play one round in which the firm of ``tier`` makes ``move``; its payoff in wei.
@@ -203,8 +205,7 @@ class DeviationAudit:
                 ind = self._indicator(j, 1)
                 play = _Play(risk=self.params.risk[j])
                 sub = Submission(ind.content_hash, firm, True, ind.score_x10, ind.scope)
-                self._submit(play, firm, sub, ind.category, ind.indicator_class,
-                             semantic_key(ind.bundle_json))
+                self._submit(play, firm, sub, ind.category, ind.indicator_class, ind.semantic_key)
                 peers[firm] = play
             mine = self._deviate(tier, me, own, move, peers)
             chain.advance_time(REVEAL_WINDOW)
@@ -218,23 +219,7 @@ class DeviationAudit:
             plays = [*peers.values(), mine]
             self._vote(plays, me, bribed, mine.refused)
             chain.advance_time(VOTE_WINDOW)
-            reward = 0
-            verified_peers = 0.0
-            outcome: list[str] = []
-            for firm, play in [*peers.items(), (me, mine)]:
-                for sub, *_ in play.submissions:
-                    if s.indicator(sub.content_hash).status != Status.PENDING:
-                        continue
-                    r = s.finalise(sub.content_hash)
-                    for name in ("RewardCredited", "RewardOwed"):
-                        for ev in s.alliance.events(r, name):
-                            if ev["firm"] == me:
-                                reward += int(ev["amount"])
-                    st = s.indicator(sub.content_hash)
-                    if firm == me:
-                        outcome.append(st.status.name.lower())
-                    if firm != me and st.status == Status.VERIFIED:
-                        verified_peers += self.params.knowledge[self.firms.index(firm)]
+            reward, verified_peers, outcome = self._finalise(peers, me, mine)
             access = s.has_access(me)
             wei = self._wei
             pooled = wei(self.params.beta * verified_peers) if access else 0
@@ -242,6 +227,30 @@ class DeviationAudit:
             return payoff, mine.refused, outcome
         finally:
             chain.revert(snap)
+
+    def _finalise(
+        self, peers: dict[str, _Play], me: str, mine: _Play
+    ) -> tuple[int, float, list[str]]:
+        """Finalise every indicator of the round, read from the receipts.
+
+        Returns the wei credited or owed to ``me``, the knowledge of the peers
+        verified, and the final status of each of ``me``'s indicators.
+        """
+        s = self.system
+        reward, verified_peers, outcome = 0, 0.0, []
+        for firm, play in [*peers.items(), (me, mine)]:
+            for sub in play.submissions:
+                r = s.finalise(sub.content_hash)
+                for name in ("RewardCredited", "RewardOwed"):
+                    reward += sum(int(e["amount"]) for e in s.alliance.events(r, name)
+                                  if e["firm"] == me)
+                (final,) = s.alliance.events(r, "IndicatorFinalised")
+                status = Status(final["status"])
+                if firm == me:
+                    outcome.append(status.name.lower())
+                elif status == Status.VERIFIED:
+                    verified_peers += self.params.knowledge[self.firms.index(firm)]
+        return reward, verified_peers, outcome
 
     def _wei(self, units: float) -> int:
         """A payoff term in wei: each term rounded once, so equal terms cancel exactly."""
@@ -252,7 +261,7 @@ class DeviationAudit:
     ) -> _Play:
         """Put the deviating firm's move on chain."""
         play = _Play()
-        key = semantic_key(own.bundle_json)
+        key = own.semantic_key
         genuine = Submission(own.content_hash, me, True, own.score_x10, own.scope)
         if move in ("honest", "reworded-duplicate", "revoke-reissue", "bribe-inflate"):
             play.risk = self.params.risk[tier]
@@ -264,13 +273,12 @@ class DeviationAudit:
         elif move in ("junk", "panel-timing", "bribe-minority"):
             junk = self._indicator(tier, 2)
             sub = Submission(junk.content_hash, me, False, junk.score_x10, junk.scope)
-            self._submit(play, me, sub, junk.category, junk.indicator_class,
-                         semantic_key(junk.bundle_json))
+            self._submit(play, me, sub, junk.category, junk.indicator_class, junk.semantic_key)
         elif move == "copy-peer":
             peer = next(iter(peers))
             j = self.firms.index(peer)
-            copied = reissue(self._indicator(j, 1), seed=self.seed + 17 * (tier + 1))
             ind = self._indicator(j, 1)
+            copied = reissue(ind, seed=self.seed + 17 * (tier + 1))
             sub = Submission(copied.content_hash, me, True, ind.score_x10, ind.scope)
             self._submit(play, me, sub, ind.category, ind.indicator_class, copied.semantic_key)
         elif move == "misdeclared-category":
@@ -290,7 +298,7 @@ class DeviationAudit:
         rng = np.random.default_rng(self.seed)
         seats = [*self.panel, *(p for p in self.growth if p in bribed)]
         for play in plays:
-            for sub, *_ in play.submissions:
+            for sub in play.submissions:
                 for p in seats:
                     kind = "colluding" if p in bribed else "honest"
                     vote = PanelBot(p, kind, allies={me}).vote(sub, rng)
@@ -346,7 +354,7 @@ def pesim_rows(chain: Chain, params: TierParams | None = None) -> list[Deviation
         if r.kind == "honest":
             continue
         honest = round(r.payoff_honest * UNIT_WEI)
-        gain = 0 if r.gain_wei is None else r.gain_wei
+        gain = 0 if r.gain_wei is None else r.gain_wei  # a refused message cannot be played
         rows.append(
             DeviationRow(
                 f"pesim {r.name}",
@@ -355,7 +363,7 @@ def pesim_rows(chain: Chain, params: TierParams | None = None) -> list[Deviation
                 honest + gain,
                 () if r.refused is None else (r.refused,),
                 ("defaulted",) if r.shortfall_wei else (),
-                pays_override=r.pays,
+                tolerance_wei=math.floor(r.tolerance * UNIT_WEI),
             )
         )
     return rows

@@ -35,7 +35,6 @@ from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
 from sharing.simulation.faults import node_guard
 from sharing.simulation.regimes import NEUTRAL_PRICE, UNIT_WEI, Regime, TierParams
-from sharing.standards.semantic_key import semantic_key
 from sharing.standards.synthetic import generate_indicator
 
 FloatArray = npt.NDArray[np.float64]
@@ -199,13 +198,13 @@ class Alliance:
             if share:
                 ind = generate_indicator(rng, tlp="green")
                 subs.append(Submission(ind.content_hash, f.address, True, ind.score_x10, ind.scope))
-                terms.append((semantic_key(ind.bundle_json), ind.category, ind.indicator_class))
+                terms.append((ind.semantic_key, ind.category, ind.indicator_class))
                 bundles[ind.content_hash] = ind.bundle_json
         junk = 0
         if self.ally is not None and self.junk_rate > 0 and rng.random() < self.junk_rate:
             ind = generate_indicator(rng, tlp="green")
             subs.append(Submission(ind.content_hash, self.ally, False, ind.score_x10, ind.scope))
-            terms.append((semantic_key(ind.bundle_json), ind.category, ind.indicator_class))
+            terms.append((ind.semantic_key, ind.category, ind.indicator_class))
             junk = 1
         salts = [new_salt() for _ in subs]
         self.phase = "commit"
