@@ -120,3 +120,25 @@ class Lifecycle:
 @pytest.fixture
 def life(system: AisSystem, actors: Actors) -> Lifecycle:
     return Lifecycle(system, actors)
+
+
+# ----------------------------------------------------------------- signer fixtures
+
+@pytest.fixture
+def signer_environment(monkeypatch, tmp_path) -> None:
+    """No key, password or keystore folder of the machine running the tests leaks in."""
+    from signer_fixtures import ENVIRONMENT
+
+    from sharing.chain.signer import KEYSTORE_DIR_ENV
+
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(KEYSTORE_DIR_ENV, str(tmp_path / "keystores"))
+
+
+@pytest.fixture
+def key() -> bytes:
+    """A fresh private key."""
+    from eth_account import Account
+
+    return bytes(Account.create().key)

@@ -231,12 +231,7 @@ def read_keystore(path: str | Path) -> dict[str, Any]:
         The file is unreadable, not JSON, or has no ``crypto`` section.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read keystore {p}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{p} is not a keystore file (not UTF-8 text)") from None
+    text = _read_text(p, f"keystore {p}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -252,19 +247,23 @@ def read_keystore(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _read_text(path: Path, what: str) -> str:
+    """``path`` as UTF-8 text, or one line naming ``what`` (never its content)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text") from None
+
+
 def read_password_file(path: str | Path) -> str:
     """The password in ``path``, without its final line ending.
 
     Only one trailing line ending (LF or CR LF) is removed, as ``echo pw > file``
     adds it; other whitespace is part of the password.
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read password file {p}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"password file {p} is not UTF-8 text") from None
+    text = _read_text(Path(path), f"password file {path}")
     return text.removesuffix("\n").removesuffix("\r")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
+from signer_fixtures import PASSWORD, write_keystore
 
 from sharing.chain.signer import (
     KEYSTORE_DIR_ENV,
@@ -23,37 +24,7 @@ from sharing.chain.signer import (
 from sharing.chain.transactions import GWEI, TxPolicy, gwei_to_wei
 from sharing.errors import InputError
 
-PASSWORD = "correct horse battery staple"
-#: Every variable the signer and fee options read.
-ENVIRONMENT = (PRIVATE_KEY_ENV, PASSWORD_ENV, "SHARING_KEYSTORE", "SHARING_ACCOUNT",
-               "SHARING_MAX_FEE_GWEI")
-#: A cheap scrypt work factor: the tests exercise the format, not the hardness.
-CHEAP_SCRYPT = 2**10
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch, tmp_path):
-    """No key, password or keystore folder of the machine running the tests leaks in."""
-    for name in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv(KEYSTORE_DIR_ENV, str(tmp_path / "keystores"))
-
-
-@pytest.fixture
-def key() -> bytes:
-    return bytes(Account.create().key)
-
-
-def write_keystore(path: Path, key: bytes, password: str = PASSWORD, *, kdf: str = "scrypt",
-                   with_address: bool = True) -> Path:
-    """A keystore as eth-account writes it; without its address, as ``cast wallet import`` does."""
-    iterations = CHEAP_SCRYPT if kdf == "scrypt" else 1_000
-    data = Account.encrypt(key, password, kdf=kdf, iterations=iterations)
-    if not with_address:
-        data.pop("address")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-    return path
+pytestmark = pytest.mark.usefixtures("signer_environment")
 
 
 def one_line(exc: pytest.ExceptionInfo[BaseException]) -> str:

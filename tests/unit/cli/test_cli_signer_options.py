@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
 from eth_account import Account
+from signer_fixtures import PASSWORD, write_keystore
 
-from sharing.chain.signer import KEYSTORE_DIR_ENV, PASSWORD_ENV, PRIVATE_KEY_ENV
+from sharing.chain.signer import PASSWORD_ENV, PRIVATE_KEY_ENV
 from sharing.chain.transactions import GWEI
 from sharing.cli._common import (
     fee_options,
@@ -20,27 +20,7 @@ from sharing.cli._common import (
 )
 from sharing.errors import InputError
 
-PASSWORD = "correct horse battery staple"
-ENVIRONMENT = (PRIVATE_KEY_ENV, PASSWORD_ENV, "SHARING_KEYSTORE", "SHARING_ACCOUNT",
-               "SHARING_MAX_FEE_GWEI")
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch, tmp_path):
-    for name in ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv(KEYSTORE_DIR_ENV, str(tmp_path / "keystores"))
-
-
-@pytest.fixture
-def key() -> bytes:
-    return bytes(Account.create().key)
-
-
-def write_keystore(path: Path, key: bytes, password: str = PASSWORD) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(Account.encrypt(key, password, kdf="scrypt", iterations=2**10)))
-    return path
+pytestmark = pytest.mark.usefixtures("signer_environment")
 
 
 @click.command()
