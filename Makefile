@@ -8,13 +8,23 @@ ANVIL  := node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
 # One BLAS thread: on 2 cores, threaded OpenBLAS makes scipy's small solves 10-200x slower.
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: demo test lint bench install clean audit campaign
+.PHONY: demo test lint bench install clean audit campaign chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps 'siwe==4.4.0'
+	$(BIN)/python -c "import siwe, starlette, uvicorn, taxii2client, playwright"
 	touch $@
+
+# Debian's Chromium for the browser tests (a browser downloaded by a tool cannot be fetched here).
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get install -y -q chromium || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
+
+chromium: $(CHROMIUM)
 
 install: $(STAMP)
 
@@ -32,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check sharing tests scripts bench
 	$(BIN)/mypy sharing
 
-test: $(STAMP) $(ANVIL) lint audit
+test: $(STAMP) $(ANVIL) $(CHROMIUM) lint audit
 	HYPOTHESIS_PROFILE=ci $(BIN)/pytest -q
 
 bench: $(STAMP) $(ANVIL)

@@ -20,20 +20,22 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from sharing.cli import (
-        audit,
-        books,
-        chain,
-        duopoly,
-        game,
-        indicator,
-        pesim,
-        report,
-        simulate,
-    )
+    """Add the commands of every ``sharing.cli`` module that lists ``COMMANDS``.
 
-    for module in (chain, indicator, books, audit, simulate, game, pesim, duopoly, report):
-        for command in module.COMMANDS:
+    A command group lives in its own module (``admin.py``, ``panel.py``, ...);
+    adding one needs no edit here. Modules import their heavy dependencies inside
+    the command functions, so importing them all keeps ``sharing --help`` fast.
+    """
+    import importlib
+    import pkgutil
+
+    import sharing.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"sharing.cli.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
 
 
