@@ -117,7 +117,7 @@ def solve(as_json: bool, **values: float) -> None:
     """Solve every regime: Nash, joint-profit ISA, planner, sequential, subsidy scheme."""
     params = DuopolyParams(**values)
     result = Duopoly(params).solve()
-    emit(result, as_json, _render_solve)
+    emit(result.as_dict(), as_json, _render_solve)
 
 
 def _short(example: dict[str, Any] | None) -> str:

@@ -54,7 +54,7 @@ from sharing.models.duopoly.market import (
     welfare,
 )
 from sharing.models.duopoly.maximize import maximize_box
-from sharing.models.duopoly.model import Duopoly
+from sharing.models.duopoly.model import Duopoly, DuopolySolution
 from sharing.models.duopoly.params import DuopolyParams, FunctionalForms, Num
 from sharing.models.duopoly.propositions import PropositionReport, check_propositions
 from sharing.models.duopoly.reaction import (
@@ -80,6 +80,7 @@ from sharing.models.duopoly.subsidy import (
 
 __all__ = [
     "Duopoly",
+    "DuopolySolution",
     "DuopolyParams",
     "FunctionalForms",
     "NashResult",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sharing.errors import SharingError, SolverError
 from sharing.models.duopoly.assumptions import assumption_report
@@ -25,6 +26,8 @@ from sharing.models.duopoly.regimes import (
 )
 from sharing.models.duopoly.sequential import SequentialResult, sequential_equilibrium
 from sharing.models.duopoly.subsidy import SubsidyResult, subsidy_scheme
+
+T = TypeVar("T")
 
 
 class Duopoly:
@@ -86,11 +89,12 @@ class Duopoly:
         """Appendix B's scheme, solved."""
         return subsidy_scheme(self.params, self.forms, reading=reading, social=social)
 
-    def solve(self) -> dict[str, Any]:
-        """Every regime at once, as plain data (what ``sharing duopoly solve`` prints).
+    def solve(self) -> DuopolySolution:
+        """Every regime at once (what ``sharing duopoly solve`` prints).
 
         A regime whose optimum does not exist (e.g. welfare unbounded in ``t``)
-        is reported as ``{"error": message}``; the Nash equilibrium is required.
+        is kept as its error message in :attr:`DuopolySolution.failures`; the
+        Nash equilibrium is required.
 
         Raises
         ------
@@ -98,39 +102,86 @@ class Duopoly:
             If the market has no symmetric Nash equilibrium.
         """
         nash = self.nash(iterate=True)
-        out: dict[str, Any] = {
-            "params": self.params.as_dict(),
-            "model": "section 4 (volume-related costs)" if self.params.volume_costs else "base",
-            "nash": nash.as_dict(),
-        }
+        failures: dict[str, str] = {}
 
-        def attempt(key: str, fn: Callable[[], dict[str, Any]]) -> None:
+        def attempt(key: str, fn: Callable[[], T]) -> T | None:
             try:
-                out[key] = fn()
+                return fn()
             except SharingError as exc:
-                out[key] = {"error": str(exc)}
+                failures[key] = str(exc)
+                return None
 
-        attempt("joint_profit", lambda: self.joint_profit().as_dict())
-        social: list[RegimeResult] = []
+        social = attempt("social_welfare", self.social_planner)
 
-        def planner() -> dict[str, Any]:
-            social.append(self.social_planner())
-            return social[0].as_dict()
-
-        attempt("social_welfare", planner)
-        attempt("sequential", lambda: self.sequential(nash=nash).as_dict())
-        attempt("no_sharing", lambda: self.no_sharing().outcome.symmetric_dict())
-
-        def subsidy() -> dict[str, Any]:
-            if not social:
+        def subsidy() -> tuple[SubsidyResult, SubsidyResult]:
+            if social is None:
                 raise SolverError("no social optimum, so no Appendix B tax")
-            sub = self.subsidy(social=social[0]).as_dict()
-            alt = subsidy_scheme(
-                self.params, self.forms, reading="partial", social=social[0], iterate=False
+            alternative = subsidy_scheme(
+                self.params, self.forms, reading="partial", social=social, iterate=False
             )
-            sub["alternative_reading"] = alt.as_dict()
-            return sub
+            return self.subsidy(social=social), alternative
 
-        attempt("subsidy", subsidy)
-        out["assumptions"] = assumption_report(self.params, nash.s, nash.t, self.forms)
-        return out
+        subsidies = attempt("subsidy", subsidy)
+        return DuopolySolution(
+            params=self.params,
+            nash=nash,
+            joint_profit=attempt("joint_profit", self.joint_profit),
+            social_welfare=social,
+            sequential=attempt("sequential", lambda: self.sequential(nash=nash)),
+            no_sharing=attempt("no_sharing", lambda: self.no_sharing().outcome),
+            subsidy=subsidies[0] if subsidies else None,
+            subsidy_alternative=subsidies[1] if subsidies else None,
+            assumptions=assumption_report(self.params, nash.s, nash.t, self.forms),
+            failures=failures,
+        )
+
+
+@dataclass(frozen=True)
+class DuopolySolution:
+    """Every regime of one market: the typed result of :meth:`Duopoly.solve`.
+
+    A regime that could not be solved is ``None`` here and its error message
+    is in ``failures`` under the regime's key; :meth:`as_dict` writes it as
+    ``{"error": message}`` in that regime's place.
+    """
+
+    params: DuopolyParams
+    nash: NashResult
+    joint_profit: RegimeResult | None
+    social_welfare: RegimeResult | None
+    sequential: SequentialResult | None
+    no_sharing: Outcome | None
+    subsidy: SubsidyResult | None
+    subsidy_alternative: SubsidyResult | None  # the "partial" reading of Appendix B
+    assumptions: dict[str, Any]
+    failures: dict[str, str]
+
+    @property
+    def model(self) -> str:
+        """Which of the paper's models the parameters select."""
+        return "section 4 (volume-related costs)" if self.params.volume_costs else "base"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data, as ``sharing duopoly solve --json`` prints it."""
+
+        def block(key: str, value: Any) -> dict[str, Any]:
+            if value is None:
+                return {"error": self.failures[key]}
+            if isinstance(value, Outcome):
+                return dict(value.symmetric_dict())
+            return dict(value.as_dict())
+
+        subsidy = block("subsidy", self.subsidy)
+        if self.subsidy_alternative is not None:
+            subsidy["alternative_reading"] = self.subsidy_alternative.as_dict()
+        return {
+            "params": self.params.as_dict(),
+            "model": self.model,
+            "nash": self.nash.as_dict(),
+            "joint_profit": block("joint_profit", self.joint_profit),
+            "social_welfare": block("social_welfare", self.social_welfare),
+            "sequential": block("sequential", self.sequential),
+            "no_sharing": block("no_sharing", self.no_sharing),
+            "subsidy": subsidy,
+            "assumptions": self.assumptions,
+        }

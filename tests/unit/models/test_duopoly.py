@@ -622,7 +622,10 @@ def test_forms__custom_cost_and_leakage_are_used() -> None:
 
 
 def test_duopoly_solve__reports_every_regime() -> None:
-    out = Duopoly(DEFAULT).solve()
+    solution = Duopoly(DEFAULT).solve()
+    assert solution.failures == {}
+    assert solution.social_welfare is not None and solution.nash.s < solution.social_welfare.s
+    out = solution.as_dict()
     for key in ("nash", "joint_profit", "social_welfare", "sequential", "no_sharing", "subsidy"):
         assert key in out
     for regime in ("nash", "joint_profit", "social_welfare"):
