@@ -162,7 +162,7 @@ class DeviationRow:
     tolerance: float
     pays: bool
 
-    def to_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-friendly row (wei as integers, the outcome as floats)."""
         return {
             "name": self.name,

@@ -380,7 +380,7 @@ class EquilibriumRoundReport:
         """``max_k |x_hat_k - x*_k|`` (on-chain outcome against the model's optimum)."""
         return max(abs(float(h) - s) for h, s in zip(self.x_hat, self.x_star, strict=True))
 
-    def to_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-friendly report."""
         return {
             "instance": self.game.describe(),

@@ -96,7 +96,7 @@ def onchain(
         collateral_wei=collateral_wei,
         deviations=not no_deviations,
     )
-    result = report.to_dict()
+    result = report.as_dict()
 
     def render(r: dict[str, Any]) -> None:
         t = Table(
