@@ -95,7 +95,6 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 from typing import Any, Final
 
@@ -113,6 +112,7 @@ from sharing.pool.access import (
     normalise_address,
     recover_request,
 )
+from sharing.pool.admission import BundleRejected, RejectReason, admit
 from sharing.standards.semantic_key import semantic_key
 from sharing.standards.stix import Tlp, jcs_dumps, load_indicator_bundle
 
@@ -155,26 +155,6 @@ CREATE TABLE IF NOT EXISTS spent_nonces (
 );
 """
 _SCHEMA_VERSION: Final = "1"
-
-
-class RejectReason(StrEnum):
-    """Why a bundle was refused at ``put``; the value appears in the message."""
-
-    HASH_MISMATCH = "hash mismatch"
-    NOT_REVEALED = "not revealed"
-    TLP_RED = "TLP:RED"
-    NO_TLP = "no TLP marking"
-    RECIPIENTS_UNUSED = "recipients without AMBER+STRICT"
-    KEY_MISMATCH = "semantic key mismatch"
-
-
-class BundleRejected(InputError):
-    """A bundle was refused by the pool; nothing was stored."""
-
-    def __init__(self, reason: RejectReason, detail: str) -> None:
-        self.reason = reason
-        self.detail = detail
-        super().__init__(f"pool: bundle rejected ({reason.value}): {detail}")
 
 
 @dataclass(frozen=True)
@@ -494,19 +474,7 @@ class PoolStore:
                 f"the bundle hashes to {described.hash_hex}, the request names "
                 f"0x{(signed.content_hash or b'').hex()}",
             )
-        tlp = described.tlp
-        if tlp is None:
-            raise BundleRejected(RejectReason.NO_TLP, "the pool needs a TLP 2.0 marking")
-        if tlp is Tlp.RED:
-            raise BundleRejected(
-                RejectReason.TLP_RED,
-                "TLP:RED is for named recipients only and never enters a pool",
-            )
-        if signed.recipients and tlp is not Tlp.AMBER_STRICT:
-            raise BundleRejected(
-                RejectReason.RECIPIENTS_UNUSED,
-                f"recipients only apply to TLP:AMBER+STRICT, this bundle is {tlp.label}",
-            )
+        tlp = admit(described, signed.recipients)
         if not self._chain.is_revealed(digest):
             raise BundleRejected(
                 RejectReason.NOT_REVEALED, f"no indicator {described.hash_hex} revealed on chain"
