@@ -274,7 +274,9 @@ class PoolStore:
         self._pool = normalise_address(pool_address, "pool address")
         self._clock = clock
         self._max_ttl = max_ttl
-        self._db = sqlite3.connect(os.fspath(path))
+        # Not bound to the opening thread: a server opens the store in one thread and
+        # serves it from another, serialising every call itself (one lock per process).
+        self._db = sqlite3.connect(os.fspath(path), check_same_thread=False)
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._db:
             self._db.executescript(_SCHEMA)
@@ -629,14 +631,39 @@ class PoolStore:
         digest = _as_hash(content_hash)
         # Existence is not a secret (every hash is revealed on chain), so a
         # miss is reported before the request is checked.
+        stored = self._stored(digest)
+        return self._checked(stored, self._requester(request, Action.GET, digest))
+
+    def get_for(self, reader: str | None, content_hash: bytes | str) -> StoredBundle:
+        """Read one bundle for a reader already authenticated by the caller.
+
+        The same rule as :meth:`get`, applied at call time to the chain's
+        answers now (access can lapse between two calls): for a server that
+        authenticated ``reader`` itself (a bearer token bound to an address),
+        so no signed request is involved.  ``None`` reads as unsigned.
+
+        Raises
+        ------
+        InputError
+            As :meth:`get`.
+        PoolAccessDenied
+            If the TLP rule refuses the reader.
+        """
+        digest = _as_hash(content_hash)
+        stored = self._stored(digest)
+        reader = None if reader is None else normalise_address(reader, "reader")
+        return self._checked(stored, reader)
+
+    def _stored(self, digest: bytes) -> StoredBundle:
         rows = self._rows("WHERE content_hash = ?", (digest,))
         if not rows:
             raise InputError(f"pool: no bundle 0x{digest.hex()} in the pool")
         holder = self._holder(digest)
         if holder is None:
             raise InputError(f"pool: bundle 0x{digest.hex()} is not revealed on chain")
-        stored = self._row_to_bundle(rows[0], holder)
-        requester = self._requester(request, Action.GET, digest)
+        return self._row_to_bundle(rows[0], holder)
+
+    def _checked(self, stored: StoredBundle, requester: str | None) -> StoredBundle:
         check_read(
             tlp=stored.tlp,
             requester=requester,
@@ -667,7 +694,15 @@ class PoolStore:
         PoolAccessDenied
             If a request is given and does not verify.
         """
-        requester = self._requester(request, Action.LIST, None)
+        return self.readable_by(self._requester(request, Action.LIST, None))
+
+    def readable_by(self, reader: str | None) -> list[StoredBundle]:
+        """List the bundles ``reader`` may read now, in put order.
+
+        The rule of :meth:`readable` for a reader the caller authenticated
+        itself (see :meth:`get_for`); ``None`` lists TLP:CLEAR only.
+        """
+        requester = None if reader is None else normalise_address(reader, "reader")
         # One membership and one access query per listing, not per bundle; the
         # holder is per bundle by nature (one submitter_of each).
         is_member = cache(self._chain.is_member)
