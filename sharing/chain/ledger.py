@@ -124,22 +124,63 @@ class Ledger:
             self.swept += a["amount"]
 
 
-def rebuild(system: AisSystem, from_block: int = 0) -> Ledger:
-    """Replay every event of the alliance since ``from_block``, in chain order."""
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One decoded event of the alliance and where it happened (block, transaction)."""
+
+    name: str
+    args: dict[str, Any]
+    block: int
+    block_hash: bytes
+    tx_hash: bytes
+    log_index: int
+
+
+def events(
+    system: AisSystem, from_block: int = 0, to_block: int | None = None
+) -> list[LoggedEvent]:
+    """Every event of the alliance between two blocks, decoded, in chain order.
+
+    ``to_block`` defaults to the latest block. Events of imported modules the
+    books do not account for (role changes) are left out. Read-only:
+    :func:`rebuild` folds these; the dashboard also shows each step's
+    transaction and draws the price index from them.
+    """
     contract = system.alliance.contract
     logs = system.chain.w3.eth.get_logs(
-        {"address": contract.address, "fromBlock": from_block, "toBlock": "latest"}
+        {
+            "address": contract.address,
+            "fromBlock": from_block,
+            "toBlock": "latest" if to_block is None else to_block,
+        }
     )
     by_topic = {}
     for abi in system.alliance.artifact.abi:
         if abi.get("type") == "event":
             event = getattr(contract.events, abi["name"])()
             by_topic[event.topic] = (abi["name"], event)
-    ledger = Ledger()
+    decoded = []
     for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
         found = by_topic.get("0x" + bytes(log["topics"][0]).hex())
         if found is None:
-            continue  # an event of an imported module we do not account for (role changes)
+            continue
         name, event = found
-        ledger.apply(name, dict(event.process_log(log)["args"]))
+        decoded.append(
+            LoggedEvent(
+                name,
+                dict(event.process_log(log)["args"]),
+                int(log["blockNumber"]),
+                bytes(log["blockHash"]),
+                bytes(log["transactionHash"]),
+                int(log["logIndex"]),
+            )
+        )
+    return decoded
+
+
+def rebuild(system: AisSystem, from_block: int = 0) -> Ledger:
+    """Replay every event of the alliance since ``from_block``, in chain order."""
+    ledger = Ledger()
+    for event in events(system, from_block):
+        ledger.apply(event.name, event.args)
     return ledger
