@@ -25,6 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "simulation": {"bots", "chain", "pool", "pesim_fixed", "quote", "standards", "models",
                    "report", "errors"},
     "demo": {"bots", "chain", "pool", "quote", "standards", "errors"},
+    "server": {"demo", "simulation", "bots", "chain", "pool", "quote", "pesim_fixed",
+               "standards", "models", "report", "errors"},
 }
 
 
