@@ -54,9 +54,9 @@ def main() -> int:
         if args.report:
             from sharing.simulation.report import write_report
 
-            result["report"] = str(write_report(result, args.report))
-        print(json.dumps(result, indent=2))
-        return 0 if result["agree"] else 3
+            result.report = str(write_report(result, args.report))
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0 if result.agree else 3
     except SharingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -34,7 +34,7 @@ def _floats3(value: str, name: str) -> tuple[float, float, float]:
     multiple=True,
     default=("all",),
     show_default=True,
-    help="open | gated | flat | tiered | tiered-pesim | all (repeatable).",
+    help="open | gated | flat | tiered | tiered-pesim | all; a comma-separated list or repeated.",
 )
 @click.option(
     "--strategy",
@@ -99,7 +99,10 @@ def simulate(
     from sharing.simulation.run import SimulationConfig
     from sharing.simulation.run import simulate as run
 
-    names = REGIME_NAMES if "all" in regimes else tuple(dict.fromkeys(regimes))
+    listed = [name.strip() for value in regimes for name in value.split(",")]
+    if any(not name for name in listed):
+        raise InputError(f"--regime: an empty name in {','.join(regimes)!r}")
+    names = REGIME_NAMES if "all" in listed else tuple(dict.fromkeys(listed))
     if not 0.0 <= junk_rate <= 1.0:
         raise InputError(f"--junk-rate must be in [0, 1], got {junk_rate}")
     params = TierParams(_floats3(knowledge, "knowledge"), _floats3(risk, "risk"))
@@ -114,7 +117,7 @@ def simulate(
         junk_rate=junk_rate,
     )
     chain = connect(rpc_url, num_accounts=firms + 10)
-    total = len(names) * (rounds * len(cfg.strategies) + 1)
+    total = len(names) * (rounds * len(cfg.strategies) + 1 + int(cfg.alliance_game))
     if as_json:
         result = run(chain, cfg)
     else:
@@ -139,14 +142,13 @@ def simulate(
     if report_dir:
         from sharing.simulation.report import write_report
 
-        result["report"] = str(write_report(result, Path(report_dir)))
-    emit(result, as_json, _render)
+        result.report = str(write_report(result, Path(report_dir)))
+    emit(result.as_dict(), as_json, _render)
 
 
 def _render(r: dict[str, Any]) -> None:
     t = Table(title="Is cooperation the unique equilibrium? (2x2 game: a critical vs a small firm)")
-    first_regime: dict[str, Any] = next(iter(r["regimes"].values()), {})
-    lead = first_regime.get("strategy", "")
+    lead = next(iter(r["regimes"].values()))["strategy"] if r["regimes"] else ""
     for col in (
         "regime",
         "reward/tier",
@@ -183,6 +185,7 @@ def _render(r: dict[str, Any]) -> None:
         )
         m.add_row(name, *cells, "yes" if g["matrices_agree"] else "NO", eq)
     console.print(m)
+    _render_alliance(r)
     first: dict[str, Any] = next(iter(r["regimes"].values()), {})
     rules = list(first.get("cooperation_by_strategy", {}))
     if len(rules) > 1:
@@ -204,6 +207,40 @@ def _render(r: dict[str, Any]) -> None:
     )
     if "report" in r:
         console.print(f"report: {r['report']}")
+
+
+def _render_alliance(r: dict[str, Any]) -> None:
+    """The N-firm game per regime: the deviation gain per tier and the cascade, beside the model."""
+    games = {name: g["alliance"] for name, g in r["regimes"].items() if "alliance" in g}
+    if not games:
+        return
+    n = next(iter(games.values()))["firms"]
+    t = Table(title=f"The whole alliance ({n} firms): is all-share the unique equilibrium?")
+    for col in (
+        "regime",
+        "gain of withholding (critical/core/small)",
+        "all-share eq. chain/model",
+        "unique chain/model",
+        "cascade (sharers)",
+        "agree",
+        "max |diff|",
+        "profiles",
+    ):
+        t.add_column(col, justify="left" if col == "regime" else "right")
+    yes = lambda v: "yes" if v else "no"  # noqa: E731
+    for name, a in games.items():
+        gains = "/".join(f"{g:+.4f}" for g in a["deviation_gain_by_tier"].values())
+        t.add_row(
+            name,
+            gains,
+            f"{yes(a['all_share_is_equilibrium'])}/{yes(a['model_all_share_is_equilibrium'])}",
+            f"{yes(a['unique'])}/{yes(a['model_unique'])}",
+            " -> ".join(str(c) for c in [0, *a["cascade"]]),
+            "yes" if a["agree"] else "NO",
+            f"{a['max_difference']:.1e}",
+            str(a["profiles_measured"]),
+        )
+    console.print(t)
 
 
 COMMANDS: list[click.Command] = [simulate]

@@ -6,8 +6,9 @@ model, and do they agree), then shows the evidence: cooperation over rounds
 per regime, the empirical and model 2x2 matrices side by side with their
 equilibria, payoffs by tier, and the rewards actually paid.
 
-It reads only the plain dict of :func:`sharing.simulation.run.simulate`, so a
-saved ``--json`` result can be re-rendered without a chain. Figures are drawn
+It reads the typed result of :func:`sharing.simulation.run.simulate` by
+attribute (:mod:`sharing.simulation.result`); a saved ``--json`` result is
+re-rendered without a chain through ``SimulationResult.from_dict``. Figures are drawn
 on :class:`matplotlib.figure.Figure` objects, which need no pyplot state and
 no GUI backend. Every piece of text from the result is escaped.
 """
@@ -18,13 +19,20 @@ import html
 import math
 import pathlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import asdict
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sharing.bots.strategies import ADAPTIVE
 from sharing.simulation.regimes import TIERS
+from sharing.simulation.result import (
+    AllianceGame,
+    Equilibrium,
+    Matrix,
+    RegimeResult,
+    RunRecord,
+    SimulationResult,
+)
 
 #: Resolution of the PNG figures.
 DPI = 110
@@ -71,14 +79,14 @@ img{max-width:100%;height:auto}
 """
 
 
-def write_report(result: Mapping[str, Any], out_dir: pathlib.Path) -> pathlib.Path:
+def write_report(result: SimulationResult, out_dir: pathlib.Path) -> pathlib.Path:
     """Write ``index.html`` and its PNG figures for one simulation result.
 
     Parameters
     ----------
-    result : Mapping
-        The dict returned by :func:`sharing.simulation.run.simulate` (or
-        loaded back from its JSON). Any subset of regimes, under any names.
+    result : SimulationResult
+        What :func:`sharing.simulation.run.simulate` returned (or
+        ``SimulationResult.from_dict`` of its JSON). Any subset of regimes.
     out_dir : pathlib.Path
         Directory to write into; created if missing. Existing files of the
         same names are overwritten, so a re-run replaces the report.
@@ -90,8 +98,8 @@ def write_report(result: Mapping[str, Any], out_dir: pathlib.Path) -> pathlib.Pa
         relatively, so the directory can be moved or archived as a whole.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    regimes: Mapping[str, Mapping[str, Any]] = result.get("regimes", {})
-    config: Mapping[str, Any] = result.get("config", {})
+    regimes = result.regimes
+    config = result.config
     figures: list[tuple[str, str]] = []
     if regimes:
         cooperation_figure(regimes, config).savefig(out_dir / COOPERATION_PNG, dpi=DPI)
@@ -101,7 +109,7 @@ def write_report(result: Mapping[str, Any], out_dir: pathlib.Path) -> pathlib.Pa
             (
                 COOPERATION_PNG,
                 "Share of firms that shared, per round, in each regime, under the strategy "
-                f"{lead_strategy(regimes, config)} (regimes with identical rates are drawn "
+                f"{lead_strategy(regimes)} (regimes with identical rates are drawn "
                 "slightly apart).",
             ),
             (PAYOFFS_PNG, "Mean measured payoff per round of each tier, in payoff units."),
@@ -120,23 +128,9 @@ def _label(text: object) -> str:
     return str(text).replace("$", r"\$")
 
 
-def lead_strategy(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> str:
-    """The strategy whose cooperation rates the result headlines.
-
-    ``simulate`` records it in each regime (``strategy``); a result saved by an
-    older version may only list the configured ``strategies``, whose lead is the
-    first adaptive one, as in :meth:`sharing.simulation.run.SimulationConfig.lead_strategy`.
-    """
-    recorded = [str(r["strategy"]) for r in regimes.values() if r.get("strategy")]
-    if recorded:
-        return ", ".join(dict.fromkeys(recorded))
-    if config.get("strategy"):
-        return str(config["strategy"])
-    listed = config.get("strategies")
-    if isinstance(listed, Sequence) and not isinstance(listed, str) and listed:
-        names = [str(n) for n in listed]
-        return next((n for n in names if n in ADAPTIVE), names[0])
-    return "not recorded"
+def lead_strategy(regimes: Mapping[str, RegimeResult]) -> str:
+    """The strategy whose cooperation rates the result headlines (recorded in each regime)."""
+    return ", ".join(dict.fromkeys(r.strategy for r in regimes.values())) or "not recorded"
 
 
 def _offsets(series: Sequence[tuple[float, ...]]) -> list[float]:
@@ -151,9 +145,7 @@ def _offsets(series: Sequence[tuple[float, ...]]) -> list[float]:
     return out
 
 
-def cooperation_figure(
-    regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]
-) -> Figure:
+def cooperation_figure(regimes: Mapping[str, RegimeResult], config: RunRecord) -> Figure:
     """One line per regime, to show whether the population ends up sharing.
 
     Regimes often end alike (no reward: nobody shares; any reward: everybody
@@ -164,7 +156,7 @@ def cooperation_figure(
     fig = Figure(figsize=(7.5, 4.2), layout="constrained")
     ax = fig.add_subplot()
     names = list(regimes)
-    rates = [tuple(float(v) for v in regimes[n].get("cooperation_rate", [])) for n in names]
+    rates = [tuple(float(v) for v in regimes[n].cooperation_rate) for n in names]
     offsets = _offsets(rates)
     for k, (name, rate, offset) in enumerate(zip(names, rates, offsets, strict=True)):
         marker, dashes = LINE_STYLES[k % len(LINE_STYLES)]
@@ -182,8 +174,8 @@ def cooperation_figure(
     ax.set_ylabel("cooperation rate (share of firms sharing)")
     ax.set_title(
         _label(
-            f"Cooperation over rounds ({config.get('firms', '?')} firms, "
-            f"strategy {lead_strategy(regimes, config)})"
+            f"Cooperation over rounds ({config.firms} firms, "
+            f"strategy {lead_strategy(regimes)})"
         )
     )
     ax.grid(alpha=0.3)
@@ -191,7 +183,7 @@ def cooperation_figure(
     return fig
 
 
-def _payoff_figure(regimes: Mapping[str, Mapping[str, Any]]) -> Figure:
+def _payoff_figure(regimes: Mapping[str, RegimeResult]) -> Figure:
     """One panel per regime, one line per tier, sharing the y axis so regimes compare."""
     n = len(regimes)
     ncols = math.ceil(math.sqrt(n))
@@ -199,7 +191,7 @@ def _payoff_figure(regimes: Mapping[str, Mapping[str, Any]]) -> Figure:
     fig = Figure(figsize=(4.2 * ncols, 3.2 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, sharey=True, squeeze=False).ravel()
     for ax, (name, reg) in zip(axes, regimes.items(), strict=False):
-        for tier, series in reg.get("payoff_by_tier", {}).items():
+        for tier, series in reg.payoff_by_tier.items():
             if series:
                 ax.plot(
                     range(1, len(series) + 1),
@@ -223,10 +215,10 @@ def _payoff_figure(regimes: Mapping[str, Mapping[str, Any]]) -> Figure:
     return fig
 
 
-def _firm_labels(config: Mapping[str, Any], count: int) -> list[str]:
-    """``firm i``, with its tier when the config lists the firms' tiers (it may not)."""
-    tiers = config.get("tiers")
-    if isinstance(tiers, Sequence) and len(tiers) == count:
+def _firm_labels(config: RunRecord, count: int) -> list[str]:
+    """``firm i``, with its tier when the config lists one tier per firm."""
+    tiers = config.tiers
+    if len(tiers) == count:
         return [f"firm {i + 1}\n{_tier_name(t)}" for i, t in enumerate(tiers)]
     return [f"firm {i + 1}" for i in range(count)]
 
@@ -237,7 +229,7 @@ def _tier_name(tier: object) -> str:
     return str(tier)
 
 
-def _rewards_figure(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> Figure:
+def _rewards_figure(regimes: Mapping[str, RegimeResult], config: RunRecord) -> Figure:
     """Total paid per regime, and what each firm received.
 
     The result keys rewards by address only, so the split is per firm, not
@@ -246,16 +238,16 @@ def _rewards_figure(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[st
     names = list(regimes)
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     total_ax, firm_ax = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
-    totals = [int(regimes[n].get("rewards_wei_total", 0)) / WEI_PER_ETH for n in names]
+    totals = [int(regimes[n].rewards_wei_total) / WEI_PER_ETH for n in names]
     bars = total_ax.bar([_label(n) for n in names], totals, color="#4d4d4d")
     total_ax.bar_label(bars, fmt="%.4g", fontsize="small")
     total_ax.margins(y=0.1)
     total_ax.set_ylabel("ether")
     total_ax.set_title("Total rewards paid per regime")
-    firms = max((len(regimes[n].get("rewards_wei", {})) for n in names), default=0)
+    firms = max((len(regimes[n].rewards_wei) for n in names), default=0)
     width = 0.8 / max(len(names), 1)
     for k, name in enumerate(names):
-        paid = [int(w) / WEI_PER_ETH for w in regimes[name].get("rewards_wei", {}).values()]
+        paid = [int(w) / WEI_PER_ETH for w in regimes[name].rewards_wei.values()]
         firm_ax.bar(
             [i + (k - (len(names) - 1) / 2) * width for i in range(len(paid))],
             paid,
@@ -299,34 +291,37 @@ def _wei(value: object) -> str:
     return "&mdash;"
 
 
-def _verdicts(regimes: Mapping[str, Mapping[str, Any]]) -> str:
+def _verdicts(regimes: Mapping[str, RegimeResult]) -> str:
     rows = []
     for name, reg in regimes.items():
+        game = reg.alliance
         rows.append(
             "<tr>"
             f'<th class="l">{_e(name)}</th>'
-            f'<td class="l">{_e(reg.get("description", ""))}</td>'
-            f"{_yes_no(reg.get('cooperation_unique'))}"
-            f"{_yes_no(reg.get('model_cooperation_unique'))}"
-            f"{_yes_no(reg.get('agree'))}"
-            f"<td>{_num(reg.get('final_cooperation'), '.3g')}</td>"
-            f"<td>{_num(reg.get('junk_submitted'))} / {_num(reg.get('junk_verified'))}</td>"
-            f"<td>{_num(reg.get('transactions'))}</td>"
+            f'<td class="l">{_e(reg.description)}</td>'
+            f"{_yes_no(reg.cooperation_unique)}"
+            f"{_yes_no(reg.model_cooperation_unique)}"
+            f"{_yes_no(game.unique if game else None)}"
+            f"{_yes_no(game.model_unique if game else None)}"
+            f"{_yes_no(reg.agree)}"
+            f"<td>{_num(reg.final_cooperation, '.3g')}</td>"
+            f"<td>{_num(reg.junk_submitted)} / {_num(reg.junk_verified)}</td>"
+            f"<td>{_num(reg.transactions)}</td>"
             "</tr>"
         )
     return (
         "<table><tr><th class='l'>regime</th><th class='l'>description</th>"
-        "<th>cooperation unique on chain</th><th>in the model</th><th>agree</th>"
+        "<th>2x2: cooperation unique on chain</th><th>in the model</th>"
+        "<th>N firms: all-share unique on chain</th><th>in the model</th><th>agree</th>"
         "<th>final cooperation rate</th><th>junk submitted / verified</th>"
         "<th>transactions</th></tr>" + "".join(rows) + "</table>"
     )
 
 
-def _pure(e: Mapping[str, Any]) -> tuple[int, int] | None:
+def _pure(e: Equilibrium) -> tuple[int, int] | None:
     """The cell ``(i, j)`` of a pure equilibrium, or None if it is mixed."""
     cell = []
-    for side in ("row", "col"):
-        p = float(e[side][0])
+    for p in (float(e.row[0]), float(e.col[0])):
         if abs(p - 1.0) <= PURE_TOL:
             cell.append(0)
         elif abs(p) <= PURE_TOL:
@@ -336,16 +331,16 @@ def _pure(e: Mapping[str, Any]) -> tuple[int, int] | None:
     return cell[0], cell[1]
 
 
-def _describe(e: Mapping[str, Any]) -> str:
-    pays = ", ".join(_num(p) for p in e.get("payoffs", []))
+def _describe(e: Equilibrium) -> str:
+    pays = ", ".join(_num(p) for p in e.payoffs)
     cell = _pure(e)
     if cell is not None:
         return f"pure ({'CD'[cell[0]]}, {'CD'[cell[1]]}), payoffs ({pays})"
-    p, q = float(e["row"][0]), float(e["col"][0])
+    p, q = float(e.row[0]), float(e.col[0])
     return f"mixed: row shares w.p. {p:.3g}, column w.p. {q:.3g}; payoffs ({pays})"
 
 
-def _matrix(title: str, matrix: Sequence[Sequence[Sequence[float]]], eqs: Sequence[Any]) -> str:
+def _matrix(title: str, matrix: Sequence[Matrix], eqs: Sequence[Equilibrium]) -> str:
     """A 2x2 bimatrix as an HTML table, pure equilibria highlighted."""
     row, col = matrix
     pure = {c for c in (_pure(e) for e in eqs) if c is not None}
@@ -367,28 +362,56 @@ def _matrix(title: str, matrix: Sequence[Sequence[Sequence[float]]], eqs: Sequen
     )
 
 
-def _regime_section(name: str, reg: Mapping[str, Any]) -> str:
-    """One regime's 2x2 game: chain and model matrices side by side, with their equilibria."""
-    pool = "open" if reg.get("pool_open") else "gated"
-    matrices = ""
-    if "empirical_matrix" in reg and "model_matrix" in reg:
-        matrices = (
-            '<div class="pair">'
-            + _matrix("measured on chain", reg["empirical_matrix"], reg.get("equilibria", []))
-            + _matrix(MODEL_TITLE, reg["model_matrix"], reg.get("model_equilibria", []))
-            + "</div>"
-        )
+def _alliance_section(game: AllianceGame) -> str:
+    """The N-firm game: deviation gain per tier and the cascade, chain beside model."""
+    gains = "".join(
+        f"<tr><th class='l'>{_e(tier)}</th><td>{_num(gain, '.10g')}</td></tr>"
+        for tier, gain in game.deviation_gain_by_tier.items()
+    )
+    cascade = " &rarr; ".join(_e(c) for c in [0, *game.cascade])
+    model_cascade = " &rarr; ".join(_e(c) for c in [0, *game.model_cascade])
     return (
-        f'<section class="regime"><h3>{_e(name)}: {_e(reg.get("description", ""))}</h3>'
-        f"<p>Pool {pool}. Matrices agree: {'yes' if reg.get('matrices_agree') else 'no'} "
-        f"(largest difference {_num(reg.get('max_difference'), '.3g')} payoff units). "
-        f"Pool reads {_num(reg.get('pool_reads'))}, mismatches {_num(reg.get('pool_mismatches'))}; "
-        f"expired {_num(reg.get('expired'))}.</p>"
-        f"{matrices}</section>"
+        f"<h4>The whole alliance: {_e(game.firms)} firms</h4>"
+        "<div class='pair'><div><table><tr><th class='l'>tier</th>"
+        "<th>gain of withholding when all others share</th></tr>"
+        f"{gains}</table></div><div><table>"
+        f"<tr><th class='l'>all-share is an equilibrium</th>"
+        f"{_yes_no(game.all_share_is_equilibrium)}"
+        f"{_yes_no(game.model_all_share_is_equilibrium)}</tr>"
+        f"<tr><th class='l'>all-share is the unique equilibrium</th>{_yes_no(game.unique)}"
+        f"{_yes_no(game.model_unique)}</tr>"
+        f"<tr><th class='l'>cascade from all-withhold (sharers)</th><td>{cascade}</td>"
+        f"<td>{model_cascade}</td></tr>"
+        f"<tr><th class='l'>best deviation gain</th><td>{_num(game.best_deviation_gain, '.10g')}"
+        f"</td><td>{_num(max(game.model_deviation_gain, default=None), '.10g')}</td></tr>"
+        "</table><p class='note'>Columns: on chain, model. "
+        f"Largest difference {_num(game.max_difference, '.3g')} payoff units over "
+        f"{_e(game.profiles_measured)} profiles measured (firms grouped by {_e(game.grouping)}); "
+        f"agree: {'yes' if game.agree else 'no'}.</p></div></div>"
     )
 
 
-def _rewards_tables(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[str, Any]) -> str:
+def _regime_section(name: str, reg: RegimeResult) -> str:
+    """One regime's 2x2 game (chain and model matrices side by side) and its N-firm game."""
+    pool = "open" if reg.pool_open else "gated"
+    matrices = (
+        '<div class="pair">'
+        + _matrix("measured on chain", reg.empirical_matrix, reg.equilibria)
+        + _matrix(MODEL_TITLE, reg.model_matrix, reg.model_equilibria)
+        + "</div>"
+    )
+    nfirm = _alliance_section(reg.alliance) if reg.alliance else ""
+    return (
+        f'<section class="regime"><h3>{_e(name)}: {_e(reg.description)}</h3>'
+        f"<p>Pool {pool}. Matrices agree: {'yes' if reg.matrices_agree else 'no'} "
+        f"(largest difference {_num(reg.max_difference, '.3g')} payoff units). "
+        f"Pool reads {_num(reg.pool_reads)}, mismatches {_num(reg.pool_mismatches)}; "
+        f"expired {_num(reg.expired)}.</p>"
+        f"{matrices}{nfirm}</section>"
+    )
+
+
+def _rewards_tables(regimes: Mapping[str, RegimeResult], config: RunRecord) -> str:
     """The reward schedule per tier and the wei each firm was paid, one column per regime.
 
     Exact wei are shown because the chain's and the model's payoffs are compared to the
@@ -396,22 +419,22 @@ def _rewards_tables(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[st
     """
     names = list(regimes)
     head = "".join(f"<th>{_e(n)}</th>" for n in names)
-    tiers = max((len(regimes[n].get("reward_wei_per_tier") or []) for n in names), default=0)
+    tiers = max((len(regimes[n].reward_wei_per_tier) for n in names), default=0)
     schedule = "".join(
         f"<tr><th class='l'>{_e(_tier_name(t))}</th>"
-        + "".join(f"<td>{_wei(_at(regimes[n].get('reward_wei_per_tier'), t))}</td>" for n in names)
+        + "".join(f"<td>{_wei(_at(regimes[n].reward_wei_per_tier, t))}</td>" for n in names)
         + "</tr>"
         for t in range(tiers)
     )
-    addresses = list(dict.fromkeys(a for n in names for a in regimes[n].get("rewards_wei", {})))
+    addresses = list(dict.fromkeys(a for n in names for a in regimes[n].rewards_wei))
     labels = [s.replace("\n", " ") for s in _firm_labels(config, len(addresses))]
     paid = "".join(
         f"<tr><th class='l'>{_e(lab)} <code>{_e(addr)}</code></th>"
-        + "".join(f"<td>{_wei(regimes[n].get('rewards_wei', {}).get(addr))}</td>" for n in names)
+        + "".join(f"<td>{_wei(regimes[n].rewards_wei.get(addr))}</td>" for n in names)
         + "</tr>"
         for lab, addr in zip(labels, addresses, strict=True)
     )
-    total = "".join(f"<td>{_wei(regimes[n].get('rewards_wei_total'))}</td>" for n in names)
+    total = "".join(f"<td>{_wei(regimes[n].rewards_wei_total)}</td>" for n in names)
     return (
         "<h3>Reward per verified indicator, by tier</h3>"
         f"<table><tr><th class='l'>tier</th>{head}</tr>{schedule}</table>"
@@ -421,14 +444,12 @@ def _rewards_tables(regimes: Mapping[str, Mapping[str, Any]], config: Mapping[st
     )
 
 
-def _at(values: object, i: int) -> object:
-    """``values[i]``, or None when the list is absent or shorter."""
-    if isinstance(values, Sequence) and i < len(values):
-        return values[i]
-    return None
+def _at(values: Sequence[int], i: int) -> int | None:
+    """``values[i]``, or None when the list is shorter."""
+    return values[i] if i < len(values) else None
 
 
-def _key_values(title: str, facts: Mapping[str, Any]) -> str:
+def _key_values(title: str, facts: Mapping[str, object]) -> str:
     rows = "".join(
         f"<tr><th class='l'>{_e(k)}</th><td class='l'>"
         f"{_e(', '.join(map(str, v)) if isinstance(v, list | tuple) else v)}</td></tr>"
@@ -438,14 +459,14 @@ def _key_values(title: str, facts: Mapping[str, Any]) -> str:
 
 
 def _page(
-    result: Mapping[str, Any],
-    regimes: Mapping[str, Mapping[str, Any]],
-    config: Mapping[str, Any],
+    result: SimulationResult,
+    regimes: Mapping[str, RegimeResult],
+    config: RunRecord,
     figures: Sequence[tuple[str, str]],
 ) -> str:
-    unique = [n for n, r in regimes.items() if r.get("cooperation_unique")]
-    model_unique = [n for n, r in regimes.items() if r.get("model_cooperation_unique")]
-    agree = result.get("agree")
+    unique = [n for n, r in regimes.items() if r.cooperation_unique]
+    model_unique = [n for n, r in regimes.items() if r.model_cooperation_unique]
+    agree = result.agree
     headline = (
         f"<p>Cooperation is the unique equilibrium on chain in: "
         f"<b>{_e(', '.join(unique) or 'no regime')}</b>; in the model in: "
@@ -465,14 +486,15 @@ def _page(
         "<h1>Does cooperation come out of the chain?</h1>"
         f"{headline}<h2>Verdicts</h2>{_verdicts(regimes)}"
         f"<h2>Figures</h2>{figs or '<p>No regime was run.</p>'}"
-        "<h2>The 2x2 games</h2><p class='note'>Cells: (row payoff, column payoff); "
-        "highlighted cells are pure equilibria. The row firm is the pair's first firm "
-        "(a critical-tier firm by default), the column firm its second (a small business by "
-        f"default).</p>{sections}"
+        "<h2>The 2x2 games and the whole alliance</h2><p class='note'>Cells: (row payoff, "
+        "column payoff); highlighted cells are pure equilibria. The row firm is the pair's first "
+        "firm (a critical-tier firm by default), the column firm its second (a small business by "
+        "default). Below each pair, the N-firm game of the whole alliance, played on chain "
+        f"(docs/simulation.md).</p>{sections}"
         f"<h2>Rewards</h2>{_rewards_tables(regimes, config)}"
-        f"{_key_values('Configuration', config)}"
+        f"{_key_values('Configuration', asdict(config))}"
         "<p class='note'>Knowledge and risk are per tier (critical, core, small), in payoff "
         "units; one unit is <code>unit_wei</code> wei.</p>"
-        f"{_key_values('Chain', result.get('chain', {}))}"
+        f"{_key_values('Chain', asdict(result.chain))}"
         "</body></html>\n"
     )

@@ -8,7 +8,10 @@ For each regime, on one deployment (snapshots, no re-deploys):
    parameters (equal to 1 wei per payoff unit, the on-chain rounding);
 2. the N-firm dynamics: every firm follows a strategy rule for R rounds on
    chain; the cooperation rate per round and where the population ends;
-3. the verdict: is cooperation the unique equilibrium on chain, in the
+3. the N-firm game (:mod:`sharing.simulation.nfirm`): from all-share, every
+   firm's unilateral deviation, and the best-response cascade from
+   all-withhold, each profile on its own snapshot, beside the model's;
+4. the verdict: is cooperation the unique equilibrium on chain, in the
    model, and do they agree.
 """
 
@@ -28,7 +31,15 @@ from sharing.models.equilibria import solve_bimatrix
 from sharing.models.sharing_game import GATED, OPEN, payoff_matrices
 from sharing.pool.store import PoolStore
 from sharing.simulation.engine import Alliance
+from sharing.simulation.nfirm import measure_alliance_game
 from sharing.simulation.regimes import REGIME_NAMES, UNIT_WEI, Regime, TierParams, build_regimes
+from sharing.simulation.result import (
+    ChainFacts,
+    Equilibrium,
+    RegimeResult,
+    RunRecord,
+    SimulationResult,
+)
 
 #: Panel used by the simulation: a colluding minority (1 of 5) next to honest,
 #: noisy and lazy panellists; the contract sets the quorum to 3.
@@ -55,6 +66,8 @@ class SimulationConfig:
     junk_rate: float = 0.3
     pair: tuple[int, int] = (0, 2)
     initial_share: float = 0.5
+    #: Measure the N-firm game on chain in every regime (docs/simulation.md, "The whole alliance").
+    alliance_game: bool = True
 
     def __post_init__(self) -> None:
         if self.firms < 2:
@@ -91,7 +104,7 @@ def _equilibria(row: np.ndarray, col: np.ndarray) -> dict[str, Any]:
     pure = list(eq.pure_profiles)
     return {
         "equilibria": [
-            {"row": e.row.tolist(), "col": e.col.tolist(), "payoffs": [float(p) for p in e.payoffs]}
+            Equilibrium(e.row.tolist(), e.col.tolist(), [float(p) for p in e.payoffs])
             for e in eq.equilibria
         ],
         "pure": ["CD"[a] + "CD"[b] for a, b in pure],
@@ -209,78 +222,89 @@ def dynamics(
 
 def simulate(
     chain: Chain, cfg: SimulationConfig, progress: Callable[[int], None] = lambda _n: None
-) -> dict[str, Any]:
+) -> SimulationResult:
     """Run every regime of ``cfg`` on ``chain``; see the module docstring."""
     started = time.perf_counter()
     regimes = build_regimes(cfg.params)
     alliance = Alliance.create(chain, cfg.tiers(), cfg.params, cfg.panel, cfg.seed, cfg.junk_rate)
     tx0 = alliance.system.alliance.transactions
     base = chain.snapshot()
-    out: dict[str, Any] = {}
+    out: dict[str, RegimeResult] = {}
     for name in cfg.regimes:
         regime = regimes[name]
         alliance.configure(regime)
         game = empirical_game(alliance, regime, cfg.seed)
         progress(1)
+        nfirm = None
+        if cfg.alliance_game:
+            nfirm = measure_alliance_game(alliance, regime, cfg.seed)
+            progress(1)
         runs = {}
         for rule_name in cfg.strategies:
             snap = chain.snapshot()
             runs[rule_name] = dynamics(alliance, regime, cfg, rule_name, progress)
             chain.revert(snap)
-        lead = cfg.lead_strategy()
-        dyn = dict(runs[lead])
-        dyn["transactions"] = sum(r["transactions"] for r in runs.values())
-        for key in ("junk_submitted", "junk_verified", "expired"):
-            dyn[key] = sum(r[key] for r in runs.values())
-        dyn["strategy"] = lead
-        dyn["cooperation_by_strategy"] = {k: r["cooperation_rate"] for k, r in runs.items()}
-        dyn["final_cooperation_by_strategy"] = {k: r["final_cooperation"] for k, r in runs.items()}
+        lead = runs[cfg.lead_strategy()]
         emp_unique = game["empirical"]["cooperation_unique"]
         model_unique = game["model"]["cooperation_unique"]
-        out[name] = {
-            "description": regime.description,
-            "reward_per_tier": list(regime.reward),
-            "reward_wei_per_tier": list(regime.schedule().base_wei),
-            "pool_open": regime.pool_open,
-            "empirical_matrix": game["empirical_matrix"],
-            "model_matrix": game["model_matrix"],
-            "max_difference": game["max_difference"],
-            "matrices_agree": game["matrices_agree"],
-            "equilibria": game["empirical"]["equilibria"],
-            "model_equilibria": game["model"]["equilibria"],
-            "cooperation_unique": emp_unique,
-            "model_cooperation_unique": model_unique,
-            "agree": emp_unique == model_unique and game["matrices_agree"],
-            "pool_reads": game["pool_reads"],
-            "pool_mismatches": game["pool_mismatches"],
-            **dyn,
-        }
+        agree = emp_unique == model_unique and game["matrices_agree"]
+        out[name] = RegimeResult(
+            description=regime.description,
+            reward_per_tier=list(regime.reward),
+            reward_wei_per_tier=list(regime.schedule().base_wei),
+            pool_open=regime.pool_open,
+            empirical_matrix=game["empirical_matrix"],
+            model_matrix=game["model_matrix"],
+            max_difference=game["max_difference"],
+            matrices_agree=game["matrices_agree"],
+            equilibria=game["empirical"]["equilibria"],
+            model_equilibria=game["model"]["equilibria"],
+            cooperation_unique=emp_unique,
+            model_cooperation_unique=model_unique,
+            agree=agree and (nfirm is None or nfirm.agree),
+            pool_reads=game["pool_reads"],
+            pool_mismatches=game["pool_mismatches"],
+            cooperation_rate=lead["cooperation_rate"],
+            final_cooperation=lead["final_cooperation"],
+            rewards_wei=lead["rewards_wei"],
+            rewards_wei_total=lead["rewards_wei_total"],
+            rewards_wei_by_tier=lead["rewards_wei_by_tier"],
+            payoff_by_tier=lead["payoff_by_tier"],
+            junk_submitted=sum(r["junk_submitted"] for r in runs.values()),
+            junk_verified=sum(r["junk_verified"] for r in runs.values()),
+            expired=sum(r["expired"] for r in runs.values()),
+            transactions=sum(r["transactions"] for r in runs.values()),
+            strategy=cfg.lead_strategy(),
+            cooperation_by_strategy={k: r["cooperation_rate"] for k, r in runs.items()},
+            final_cooperation_by_strategy={k: r["final_cooperation"] for k, r in runs.items()},
+            alliance=nfirm,
+        )
         chain.revert(base)
         base = chain.snapshot()
     transactions = alliance.system.alliance.transactions - tx0
     seconds = time.perf_counter() - started
-    return {
-        "config": {
-            "firms": cfg.firms,
-            "rounds": cfg.rounds,
-            "strategies": list(cfg.strategies),
-            "initial_share": cfg.initial_share,
-            "seed": cfg.seed,
-            "knowledge": list(cfg.params.knowledge),
-            "risk": list(cfg.params.risk),
-            "beta": cfg.params.beta,
-            "panel": list(cfg.panel),
-            "unit_wei": UNIT_WEI,
-            "tiers": cfg.tiers(),
-            "pair": list(cfg.pair),
-        },
-        "regimes": out,
-        "agree": all(r["agree"] for r in out.values()),
-        "chain": {
-            "kind": chain.kind,
-            "chain_id": chain.chain_id,
-            "transactions": transactions,
-            "seconds": round(seconds, 2),
-            "tx_per_s": round(transactions / seconds, 1) if seconds else 0.0,
-        },
-    }
+    return SimulationResult(
+        config=RunRecord(
+            firms=cfg.firms,
+            rounds=cfg.rounds,
+            strategies=list(cfg.strategies),
+            initial_share=cfg.initial_share,
+            seed=cfg.seed,
+            knowledge=list(cfg.params.knowledge),
+            risk=list(cfg.params.risk),
+            beta=cfg.params.beta,
+            panel=list(cfg.panel),
+            unit_wei=UNIT_WEI,
+            tiers=cfg.tiers(),
+            pair=list(cfg.pair),
+        ),
+        regimes=out,
+        agree=all(r.agree for r in out.values()),
+        chain=ChainFacts(
+            kind=chain.kind,
+            chain_id=chain.chain_id,
+            transactions=transactions,
+            seconds=round(seconds, 2),
+            tx_per_s=round(transactions / seconds, 1) if seconds else 0.0,
+        ),
+    )

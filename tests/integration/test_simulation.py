@@ -26,7 +26,7 @@ def strip(result: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def result() -> dict:
-    return simulate(embedded_chain(CFG.firms + 10), CFG)
+    return simulate(embedded_chain(CFG.firms + 10), CFG).as_dict()
 
 
 def test_simulate__verdicts_per_regime(result):
@@ -40,6 +40,27 @@ def test_simulate__verdicts_per_regime(result):
     # open, no reward: withholding dominates - one equilibrium, (D,D)
     assert regs["open"]["equilibria"] == [{"row": [0.0, 1.0], "col": [0.0, 1.0], "payoffs": [3.0, 1.0]}]
     assert result["agree"]
+
+
+def test_simulate__whole_alliance_game_per_regime(result):
+    games = {name: g["alliance"] for name, g in result["regimes"].items()}
+    for name, a in games.items():
+        assert a["firms"] == CFG.firms and a["agree"], name
+        assert a["max_difference"] == 0.0  # exact, in wei
+        assert a["deviation_gain"] == a["model_deviation_gain"]
+    # rewards above the risk: sharing is strictly dominant, every firm joins at once
+    for name in ("flat", "tiered", "tiered-pesim"):
+        a = games[name]
+        assert a["all_share_is_equilibrium"] and a["unique"] and a["cascade"] == [CFG.firms]
+        assert a["best_deviation_gain"] < 0
+    # open pool, no reward: each firm gains its risk by withholding; nobody ever joins
+    o = games["open"]
+    assert not o["all_share_is_equilibrium"] and not o["unique"] and o["cascade"] == []
+    assert o["deviation_gain_by_tier"] == {"critical": 0.5, "small": 0.3, "core": 0.4}
+    # gated pool, no reward: all-share is an equilibrium (the stag hunt), not the only one
+    g = games["gated"]
+    assert g["all_share_is_equilibrium"] and not g["unique"] and g["cascade"] == []
+    assert g["model_all_share_is_equilibrium"] and not g["model_unique"]
 
 
 def test_simulate__chain_matrix_equals_model_to_the_wei(result):
@@ -69,14 +90,14 @@ def test_simulate__rewards_paid_only_with_incentives(result):
 
 
 def test_simulate__same_seed_same_result(result):
-    again = simulate(embedded_chain(CFG.firms + 10), CFG)
+    again = simulate(embedded_chain(CFG.firms + 10), CFG).as_dict()
     assert strip(again) == strip(result)
 
 
 @pytest.mark.anvil
 def test_simulate__anvil_gives_the_same_result(result):
     with running_anvil(accounts=CFG.firms + 10) as node:
-        on_anvil = simulate(rpc_chain(node.url), CFG)
+        on_anvil = simulate(rpc_chain(node.url), CFG).as_dict()
     assert on_anvil["chain"]["kind"] == "rpc"
     assert strip(on_anvil) == strip(result)
 
@@ -85,6 +106,8 @@ def test_cli_simulate__bad_input_one_line_nonzero():
     for args, needle in (
         (["--firms", "1"], "--firms must be at least 2"),
         (["--regime", "anarchy"], "unknown regime 'anarchy'"),
+        (["--regime", "tiered,anarchy"], "unknown regime 'anarchy'"),
+        (["--regime", "tiered,,open"], "--regime: an empty name"),
         (["--knowledge", "1,2"], "--knowledge: expected three numbers"),
         (["--strategy", "greedy"], "unknown strategy 'greedy'"),
     ):

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sharing.simulation.result import SimulationResult
 from sharing.simulation.report import (
     COOPERATION_PNG,
     MODEL_TITLE,
@@ -70,6 +71,7 @@ def _regime(description: str, reward: float, coop: bool, rates: list[float]) -> 
         "final_cooperation_by_strategy": {"best-response": rates[-1]},
         "rewards_wei": {a: 3 * wei for a in ADDRESSES},
         "rewards_wei_total": 9 * wei,
+        "rewards_wei_by_tier": {"critical": 3 * wei, "core": 3 * wei, "small": 3 * wei},
         "payoff_by_tier": {
             "critical": [7.6, 3.0, 3.0],
             "core": [9.0, 2.0, 2.0],
@@ -94,6 +96,8 @@ RESULT: dict[str, Any] = {
         "beta": 1.0,
         "panel": ["honest", "honest", "noisy", "lazy", "colluding"],
         "unit_wei": 10**17,
+        "tiers": [0, 2],
+        "pair": [0, 1],
     },
     "regimes": {
         "open": _regime("no incentive, open pool", 0.0, False, [0.67, 0.0, 0.0]),
@@ -108,6 +112,31 @@ RESULT: dict[str, Any] = {
         "tx_per_s": 45.6,
     },
 }
+
+
+ALLIANCE: dict[str, Any] = {
+    "firms": 3,
+    "all_share_is_equilibrium": True,
+    "best_deviation_gain": -5.5,
+    "unique": True,
+    "cascade": [3],
+    "model_all_share_is_equilibrium": True,
+    "model_unique": True,
+    "agree": True,
+    "max_difference": 0.0,
+    "profiles_measured": 8,
+    "deviation_gain": [-5.5, -6.5, -7.25],
+    "model_deviation_gain": [-5.5, -6.5, -7.25],
+    "deviation_gain_by_tier": {"critical": -5.5, "small": -7.25},
+    "model_cascade": [3],
+    "tolerance": 1e-17,
+    "grouping": "tier",
+}
+
+
+def typed(result: dict[str, Any]) -> SimulationResult:
+    """The typed result ``write_report`` reads, from its JSON form."""
+    return SimulationResult.from_dict(result)
 
 
 def _png_size(path: pathlib.Path) -> tuple[int, int]:
@@ -128,7 +157,7 @@ def _verdict_row(page: str, regime: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[pathlib.Path, str]:
-    index = write_report(RESULT, tmp_path_factory.mktemp("report") / "nested" / "dir")
+    index = write_report(typed(RESULT), tmp_path_factory.mktemp("report") / "nested" / "dir")
     return index, index.read_text(encoding="utf-8")
 
 
@@ -159,6 +188,8 @@ def test_write_report__renders_verdict_per_regime(report: tuple[pathlib.Path, st
         "no incentive, open pool",
         "no",
         "no",
+        "\u2014",
+        "\u2014",
         "yes",
         "0",
         "2 / 0",
@@ -168,6 +199,8 @@ def test_write_report__renders_verdict_per_regime(report: tuple[pathlib.Path, st
         "tiered reward, gated pool",
         "yes",
         "yes",
+        "\u2014",
+        "\u2014",
         "yes",
         "1",
         "2 / 1",
@@ -197,8 +230,8 @@ def test_write_report__shows_exact_rewards_and_config(report: tuple[pathlib.Path
 def test_write_report__regime_subset_under_any_name(tmp_path: pathlib.Path) -> None:
     result = copy.deepcopy(RESULT)
     result["regimes"] = {"tiered-pesim": result["regimes"]["tiered"]}
-    page = write_report(result, tmp_path).read_text(encoding="utf-8")
-    assert _verdict_row(page, "tiered-pesim")[1:4] == ["yes", "yes", "yes"]
+    page = write_report(typed(result), tmp_path).read_text(encoding="utf-8")
+    assert _verdict_row(page, "tiered-pesim")[1:3] == ["yes", "yes"]
     assert "open pool" not in page
     assert all(_png_size(tmp_path / name) for name in FIGURES)
 
@@ -209,25 +242,50 @@ def test_write_report__escapes_inserted_text(tmp_path: pathlib.Path) -> None:
     result["regimes"]["open"]["description"] = evil
     bad_name = '<img src=x onerror="y"> $\\frac$'  # also unbalanced mathtext in the legend
     result["regimes"][bad_name] = result["regimes"].pop("tiered")
-    page = write_report(result, tmp_path).read_text(encoding="utf-8")
+    page = write_report(typed(result), tmp_path).read_text(encoding="utf-8")
     assert "<script" not in page and "<img src=x" not in page
     assert html.escape(evil) in page
     assert _verdict_row(page, bad_name)[1] == "yes"
     assert all(_png_size(tmp_path / name) for name in FIGURES)  # "$" did not break mathtext
 
 
-def test_write_report__disagreement_and_missing_verdicts_are_not_hidden(
-    tmp_path: pathlib.Path,
-) -> None:
+def test_write_report__disagreement_is_not_hidden(tmp_path: pathlib.Path) -> None:
     result = copy.deepcopy(RESULT)
     result["agree"] = False
     result["regimes"]["tiered"]["agree"] = False
     result["regimes"]["tiered"]["model_cooperation_unique"] = False
-    del result["regimes"]["open"]["cooperation_unique"]
-    page = write_report(result, tmp_path).read_text(encoding="utf-8")
-    assert _verdict_row(page, "tiered")[1:4] == ["yes", "no", "no"]
-    assert _verdict_row(page, "open")[1] == "\u2014"  # absent, shown as a dash, not "no"
+    page = write_report(typed(result), tmp_path).read_text(encoding="utf-8")
+    assert _verdict_row(page, "tiered")[1:3] == ["yes", "no"]
+    assert _verdict_row(page, "tiered")[5] == "no"
     assert "every regime: <span class=no>no</span>" in page
+
+
+def test_result__a_missing_or_renamed_key_fails_loudly() -> None:
+    result = copy.deepcopy(RESULT)
+    result["regimes"]["open"]["cooperation_unique_onchain"] = result["regimes"]["open"].pop(
+        "cooperation_unique"
+    )
+    with pytest.raises(TypeError, match="cooperation_unique"):
+        typed(result)
+
+
+def test_result__json_round_trip_is_exact() -> None:
+    result = copy.deepcopy(RESULT)
+    result["regimes"]["tiered"]["alliance"] = ALLIANCE
+    assert typed(result).as_dict() == result
+    assert "alliance" not in typed(RESULT).as_dict()["regimes"]["open"]
+
+
+def test_write_report__shows_the_whole_alliance_beside_the_2x2_game(
+    tmp_path: pathlib.Path,
+) -> None:
+    result = copy.deepcopy(RESULT)
+    result["regimes"]["tiered"]["alliance"] = ALLIANCE
+    page = write_report(typed(result), tmp_path).read_text(encoding="utf-8")
+    assert _verdict_row(page, "tiered")[3:5] == ["yes", "yes"]
+    assert "The whole alliance: 3 firms" in page
+    assert "<th class='l'>small</th><td>-7.25</td>" in page
+    assert "0 &rarr; 3" in page and "8 profiles measured" in page
 
 
 def test_write_report__mixed_equilibrium_and_firm_tiers(tmp_path: pathlib.Path) -> None:
@@ -236,7 +294,7 @@ def test_write_report__mixed_equilibrium_and_firm_tiers(tmp_path: pathlib.Path) 
     result["regimes"]["open"]["equilibria"].append(
         {"row": [0.1, 0.9], "col": [0.5, 0.5], "payoffs": [3.0, 1.0]}
     )
-    page = write_report(result, tmp_path).read_text(encoding="utf-8")
+    page = write_report(typed(result), tmp_path).read_text(encoding="utf-8")
     assert "mixed: row shares w.p. 0.1, column w.p. 0.5" in page
     assert "firm 2 small" in page
 
@@ -244,27 +302,21 @@ def test_write_report__mixed_equilibrium_and_firm_tiers(tmp_path: pathlib.Path) 
 def test_write_report__no_regime_still_writes_a_page(tmp_path: pathlib.Path) -> None:
     result = copy.deepcopy(RESULT)
     result["regimes"] = {}
-    page = write_report(result, tmp_path).read_text(encoding="utf-8")
+    page = write_report(typed(result), tmp_path).read_text(encoding="utf-8")
     assert "No regime was run." in page
     assert not any((tmp_path / name).exists() for name in FIGURES)
 
 
 def _lines(regimes: dict[str, Any], config: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The cooperation chart's title and its lines by regime."""
-    ax = cooperation_figure(regimes, config).axes[0]
+    result = typed({**RESULT, "regimes": regimes, "config": config})
+    ax = cooperation_figure(result.regimes, result.config).axes[0]
     return ax.get_title(), {line.get_label(): line for line in ax.get_lines()}
 
 
 def test_cooperation_figure__title_names_the_strategy() -> None:
     title, _ = _lines(RESULT["regimes"], RESULT["config"])
     assert "strategy best-response" in title and "?" not in title
-    # A result saved without the per-regime record: the lead of the configured strategies.
-    regimes = copy.deepcopy(RESULT["regimes"])
-    for reg in regimes.values():
-        del reg["strategy"]
-    config = {**RESULT["config"], "strategies": ["always", "imitation", "best-response"]}
-    title, _ = _lines(regimes, config)
-    assert "strategy imitation" in title
 
 
 def test_cooperation_figure__identical_regimes__every_line_stays_visible() -> None:
