@@ -1,0 +1,195 @@
+"""The Alliance page (``/``): who is in it, the money, the panel, the price of each tactic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sharing.chain.ais import Status
+from sharing.server.dashboard.html import (
+    address,
+    badge,
+    bps,
+    duration,
+    e,
+    facts,
+    number,
+    table,
+    wei,
+    yes_no,
+)
+from sharing.server.dashboard.snapshot import (
+    PENDING_STAGES,
+    TIER_NAMES,
+    Snapshot,
+)
+from sharing.server.dashboard.svg import Series, legend, step_chart
+from sharing.standards.categories import CATEGORIES
+
+
+def names_for(snap: Snapshot, governance: str, extra: Mapping[str, str]) -> dict[str, str]:
+    """A readable name for each address the pages show: its role, or one the server was given."""
+    names = {governance: "governance"}
+    for m in snap.members:
+        names[m.address] = f"{m.tier_name} member"
+    for s in snap.seats:
+        names[s.holder] = f"panellist {s.index + 1}"
+    names.update(extra)
+    return names
+
+
+def summary(snap: Snapshot) -> str:
+    """One sentence a person reads first."""
+    pending = sum(1 for i in snap.indicators if i.pending)
+    verified = len(snap.by_status(Status.VERIFIED))
+    rejected = len(snap.by_status(Status.REJECTED))
+    state = "paused: no commit, reveal, vote or finalise goes through" if snap.paused else "running"
+    return (
+        f"{len(snap.members)} members and {snap.panel_size} panellists "
+        f"(quorum {snap.quorum}); {verified} indicators verified, {rejected} rejected, "
+        f"{pending} pending. The alliance is {state}."
+    )
+
+
+def _price_section(snap: Snapshot) -> str:
+    moved = [p for p in snap.prices if p.verified_reports]
+    rule = snap.price_rule
+    intro = (
+        f"<p>Each ATT&amp;CK tactic has a price index that scales its rewards: it starts at "
+        f"{bps(rule.base_bps)}, falls to {rule.decay_bps / 100:g}% of itself with every verified "
+        f"indicator of the tactic (never below {bps(rule.min_bps)}) and recovers by "
+        f"{bps(rule.recovery_bps)} per epoch of {e(duration(snap.epoch_length))} "
+        f"(at most {bps(rule.max_bps)}). Reconstructed from the chain's "
+        "<code>PriceIndexUpdated</code> events.</p>"
+    )
+    chart = ""
+    if moved:
+        series = [
+            Series(f"{CATEGORIES[p.category].title}", [(t, v / 10_000) for t, v in p.points])
+            for p in moved
+        ]
+        values = [v for s in series for _, v in s.points]
+        lo = min(min(values), rule.min_bps / 10_000)
+        hi = max(max(values), rule.base_bps / 10_000)
+        chart = (
+            '<figure class="chart-box">'
+            + step_chart(
+                series,
+                title="Price index over time, per tactic with verified indicators",
+                description=(
+                    "Step lines of the price index (as a multiple of the base reward) "
+                    "from the chain's start to now; the table below lists the same values now."
+                ),
+                y_min=round(lo - 0.05, 2),
+                y_max=round(hi + 0.05, 2),
+                chart_id="price-chart",
+            )
+            + f"<figcaption>{legend([s.label for s in series])}</figcaption></figure>"
+        )
+    else:
+        chart = "<p>No verified indicator yet: every tactic is at its base index.</p>"
+    rows = [
+        (
+            f"{e(CATEGORIES[p.category].title)} <span class=muted>"
+            f"{e(CATEGORIES[p.category].tactic_id)}</span>",
+            bps(p.now_bps),
+            number(p.verified_reports),
+        )
+        for p in snap.prices
+    ]
+    return (
+        '<section aria-labelledby="prices-h"><h2 id="prices-h">Price index per tactic</h2>'
+        + intro
+        + chart
+        + '<details><summary>Index of every tactic now</summary>'
+        + table("Price index now", ("Tactic", "Index now", "Verified reports"), rows,
+                numeric=(1, 2), table_id="price-table")
+        + "</details></section>"
+    )
+
+
+def render_alliance(snap: Snapshot, names: Mapping[str, str]) -> str:
+    """The body of ``/``."""
+    money = facts(
+        [
+            ("Pool balance", wei(snap.balance, "pool-balance")),
+            ("Unallocated (funds no reward has claimed)", wei(snap.unallocated, "unallocated")),
+            ("Claimable by members", wei(snap.total_claimable, "total-claimable")),
+            ("Owed (rewards the pool could not pay yet)", wei(snap.total_owed, "total-owed")),
+            ("Debts queued", number(snap.debts_queued, "debts-queued")),
+            ("Paused", badge("yes" if snap.paused else "no",
+                             "warn" if snap.paused else "ok", "paused")),
+        ],
+        id_="money",
+    )
+    counts = snap.tier_counts()
+    tier_line = ", ".join(f"{number(counts[t], f'tier-{t}')} {e(t)}" for t in TIER_NAMES)
+    members = table(
+        "Members, by tier",
+        ("Member", "Tier", "Reputation", "Claimable", "Owed", "Pool access"),
+        [
+            (
+                address(m.address, names),
+                e(m.tier_name),
+                number(m.reputation),
+                wei(m.claimable),
+                wei(m.owed),
+                yes_no(m.has_access),
+            )
+            for m in snap.members
+        ],
+        numeric=(2, 3, 4),
+        empty="No member yet.",
+        table_id="members",
+    )
+    seats = table(
+        f"Panel: {snap.panel_size} seats, quorum {snap.quorum}",
+        ("Seat", "Panellist", "Affiliation"),
+        [
+            (
+                number(s.index + 1),
+                address(s.holder, names),
+                address(s.affiliation, names) if s.affiliation else "independent",
+            )
+            for s in snap.seats
+        ],
+        empty="No panellist yet: nothing can be revealed.",
+        table_id="panel",
+    )
+    pending = {stage: len(snap.by_stage(stage)) for stage in PENDING_STAGES}
+    flow = facts(
+        [
+            ("Committed, not revealed", number(len(snap.commitments), "count-committed")),
+            *((f"Pending: {stage}", number(n, f"count-{stage.replace(' ', '-')}"))
+              for stage, n in pending.items()),
+            ("Verified", number(len(snap.by_status(Status.VERIFIED)), "count-verified")),
+            ("Rejected", number(len(snap.by_status(Status.REJECTED)), "count-rejected")),
+        ],
+        id_="flow",
+    )
+    access = (
+        "open to every member" if snap.pool_open else
+        f"gated: a member reads it for {snap.access_epochs} epochs after a verified indicator"
+    )
+    rules = facts(
+        [
+            ("Reveal window", e(duration(snap.reveal_window))),
+            ("Vote window", e(duration(snap.vote_window))),
+            ("Epoch", f"{number(snap.epoch, 'epoch')} ({e(duration(snap.epoch_length))} each)"),
+            ("Pool", e(access)),
+        ]
+    )
+    return (
+        f'<h1>Alliance</h1><p class="lead" id="summary">{e(summary(snap))}</p>'
+        '<div class="grid">'
+        f'<section aria-labelledby="money-h"><h2 id="money-h">Money</h2>{money}</section>'
+        f'<section aria-labelledby="flow-h"><h2 id="flow-h">Indicators</h2>{flow}'
+        '<p><a href="/indicators">All indicators</a></p></section></div>'
+        f'<section aria-labelledby="members-h"><h2 id="members-h">Members</h2>'
+        f"<p>{tier_line}.</p>{members}</section>"
+        f'<section aria-labelledby="panel-h"><h2 id="panel-h">Panel</h2>{seats}'
+        f"<p>An indicator is decided by a majority of the seats eligible for it "
+        f"(at least {snap.quorum} of {snap.panel_size} when all may vote).</p></section>"
+        + _price_section(snap)
+        + f'<section aria-labelledby="rules-h"><h2 id="rules-h">Rules in force</h2>{rules}'
+        "</section>"
+    )
