@@ -1,4 +1,10 @@
-"""Deploy and drive the AIS alliance contract: one object for the CLI, bots and tests."""
+"""Deploy and drive the AIS alliance contract: one object for the CLI, bots and tests.
+
+Also the deployment file (``deployments/<chain id>.json``), written for
+other tools as much as for ``sharing``: each contract's address, ABI,
+deployment block and transaction, the compiler's version and settings and
+the EVM version, every hex value with ``0x``.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,73 @@ import secrets
 from dataclasses import asdict, dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_abi import encode
 from eth_utils import keccak
 from web3 import Web3
 
-from sharing.chain.compile import ROOT, load_artifact
+from sharing.chain.compile import EVM_VERSION, ROOT, compiler_settings, load_artifact
 from sharing.chain.connect import Chain
-from sharing.chain.contract import Handle, at, deploy
-from sharing.errors import DeploymentError
+from sharing.chain.contract import Handle, at, deploy, translate_reverts
+from sharing.errors import ChainError, DeploymentError, RevertError
 from sharing.quote import PriceRule, RewardSchedule
 
+if TYPE_CHECKING:
+    from sharing.chain.pesim import PesimSystem
+
 CONTRACT = "AisAlliance"
+#: The settlement contract deployed with the alliance by ``sharing deploy``.
+SETTLEMENT = "PesimSettlement"
+#: Version of the deployment file's layout.
+DEPLOYMENT_FORMAT = 2
 GOVERNOR_ROLE = keccak(text="GOVERNOR_ROLE")
 PAUSER_ROLE = keccak(text="PAUSER_ROLE")
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+
+
+class WouldRevert(RevertError):
+    """A transaction refused before it was sent: the contract would revert with ``reason``.
+
+    ``reason`` is the contract's string (a :class:`sharing.errors.Revert`
+    name); the message says what was wrong, and that nothing was sent.
+    """
+
+    def __init__(self, reason: str, function: str, detail: str | None = None) -> None:
+        super().__init__(reason, function)
+        why = f"{detail} ({reason})" if detail else f"would revert: {reason}"
+        self.args = (f"{function}: {why}; nothing sent",)
+
+
+# Init code that runs PUSH0 (shanghai), TLOAD (cancun, EIP-1153) and MCOPY
+# (cancun, EIP-5656) and stops: an eth_call of it fails on a chain without them.
+_CANCUN_PROBE = "0x" + "5f5c50" + "5f5f5f5e" + "00"
+
+
+def require_evm(chain: Chain) -> None:
+    """Refuse a chain that cannot run the contracts' EVM version, before anything is deployed.
+
+    Raises
+    ------
+    ChainError
+        The node rejects the opcodes :data:`sharing.chain.compile.EVM_VERSION`
+        brings (transient storage for the reentrancy lock, ``MCOPY``).
+    """
+    try:
+        chain.w3.eth.call({"data": _CANCUN_PROBE})  # type: ignore[typeddict-item]
+    except Exception as exc:  # noqa: BLE001 - any failure of the probe means the same
+        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+        raise ChainError(
+            f"chain {chain.chain_id} cannot run the contracts: they need the {EVM_VERSION} fork "
+            f"(transient storage, MCOPY) and the node refused them ({first[:120]}); "
+            "nothing deployed"
+        ) from None
+
+
+def _hex(value: Any) -> str:
+    """Any bytes-like or hex value as ``0x`` + lower-case hex."""
+    text = value.hex() if isinstance(value, bytes | bytearray) else str(value)
+    return text.lower() if text.startswith("0x") else "0x" + text.lower()
 
 
 class Status(IntEnum):
@@ -146,6 +203,8 @@ class AisSystem:
     chain: Chain
     alliance: Handle
     governance: str
+    #: The block the alliance was deployed in (0 if unknown): where event scans start.
+    deploy_block: int = 0
 
     # ------------------------------------------------------------ set-up
 
@@ -156,13 +215,17 @@ class AisSystem:
         """Compile (cached) and deploy the alliance; ``governance`` holds every role."""
         gov = governance or chain.accounts[0]
         handle = deploy(chain, load_artifact(CONTRACT), epoch_length, sender=gov)
-        return cls(chain=chain, alliance=handle, governance=gov)
+        block = int(handle.deploy_receipt["blockNumber"]) if handle.deploy_receipt else 0
+        return cls(chain=chain, alliance=handle, governance=gov, deploy_block=block)
 
     @classmethod
-    def at(cls, chain: Chain, address: str, governance: str) -> AisSystem:
+    def at(cls, chain: Chain, address: str, governance: str, deploy_block: int = 0) -> AisSystem:
         """Attach to an existing deployment."""
         return cls(
-            chain=chain, alliance=at(chain, load_artifact(CONTRACT), address), governance=governance
+            chain=chain,
+            alliance=at(chain, load_artifact(CONTRACT), address),
+            governance=governance,
+            deploy_block=deploy_block,
         )
 
     @property
@@ -177,6 +240,85 @@ class AisSystem:
     def call(self, fn: str, *args: Any) -> Any:
         """Call any view of the alliance."""
         return self.alliance.call(fn, *args)
+
+    def simulate(self, fn: str, *args: Any, sender: str, value: int = 0) -> None:
+        """Run ``fn`` as a call from ``sender`` at the latest block; nothing is sent.
+
+        Raises
+        ------
+        WouldRevert
+            The transaction would revert; ``reason`` is the contract's string.
+        """
+        tx = {"from": sender, "to": self.address, "value": value,
+              "data": self.alliance.calldata(fn, *args)}
+        try:
+            with translate_reverts(fn):
+                self.chain.w3.eth.call(tx)  # type: ignore[arg-type]
+        except RevertError as exc:
+            raise WouldRevert(exc.reason, fn) from None
+
+    def has_role(self, role: bytes, account: str) -> bool:
+        """Whether ``account`` holds ``role`` (``GOVERNOR_ROLE``, ``PAUSER_ROLE``)."""
+        return bool(self.call("hasRole", role, Web3.to_checksum_address(account)))
+
+    def paused(self) -> bool:
+        """Whether governance paused the alliance (commits, reveals, votes, finalising)."""
+        return bool(self.call("paused"))
+
+    def seat_of(self, panellist: str) -> int | None:
+        """The panel seat ``panellist`` holds, or None."""
+        who = Web3.to_checksum_address(panellist)
+        if not self.call("is_panellist", who):
+            return None
+        for seat in range(int(self.call("MAX_PANEL"))):
+            if self.call("seat_holder", seat) == who:
+                return seat
+        return None  # pragma: no cover - is_panellist and seat_holder agree
+
+    def member_status(self, account: str) -> dict[str, Any]:
+        """What the chain holds about a firm: tier, reputation, money, pool access, seat.
+
+        ``access_until_epoch`` is the last epoch the pool access rule lets the
+        firm read in (from its last verified indicator or a grant), None if
+        neither gives it access; ``access_until_time`` is when that epoch ends.
+        """
+        who = Web3.to_checksum_address(account)
+        member = self.is_member(who)
+        epoch = int(self.call("current_epoch"))
+        granted = int(self.call("access_granted_until_plus_one", who)) - 1
+        last = int(self.call("last_verified_epoch_plus_one", who))
+        earned = last - 1 + int(self.call("access_epochs")) - 1 if last else -1
+        until = max(granted, earned)
+        genesis, length = int(self.call("GENESIS_TIME")), int(self.call("EPOCH_LENGTH"))
+        pool_open = bool(self.call("pool_open"))
+        return {
+            "address": who,
+            "member": member,
+            "tier": int(self.call("tier_of", who)) if member else None,
+            "reputation": int(self.call("reputation", who)),
+            "claimable_wei": int(self.call("claimable", who)),
+            "owed_wei": int(self.call("owed", who)),
+            "pool_access": self.has_access(who),
+            "pool_open": pool_open,
+            "current_epoch": epoch,
+            "access_until_epoch": until if until >= epoch and member else None,
+            "access_until_time": genesis + (until + 1) * length if until >= epoch and member
+            else None,
+            "panel_seat": self.seat_of(who),
+        }
+
+    def revealed_hashes(self) -> list[bytes]:
+        """Content hashes of every ``IndicatorRevealed`` event since the deployment, oldest first.
+
+        A hash revealed again after a supersede appears once.
+        """
+        event = self.alliance.contract.events.IndicatorRevealed()
+        with translate_reverts("eth_getLogs"):
+            logs = event.get_logs(from_block=self.deploy_block)
+        seen: dict[bytes, None] = {}
+        for log in logs:
+            seen.setdefault(bytes(log["args"]["content_hash"]), None)
+        return list(seen)
 
     # -------------------------------------------------------- governance
 
@@ -405,25 +547,71 @@ class AisSystem:
 
     # -------------------------------------------------------- deployment
 
-    def deployment_record(self) -> dict[str, Any]:
-        """What later commands need to find (and trust) this deployment."""
+    def deployment_record(self, settlement: PesimSystem | None = None) -> dict[str, Any]:
+        """What later commands and other tools need to find, call and trust this deployment.
+
+        Each contract's address, ABI, deployment block and transaction (when
+        this process deployed it), compiler version and settings; the EVM
+        version; every hex value with ``0x``.
+        """
         w3 = self.chain.w3
+        contracts = {CONTRACT: _contract_record(self.alliance)}
+        if settlement is not None:
+            contracts[SETTLEMENT] = _contract_record(settlement.contract)
         return {
+            "format": DEPLOYMENT_FORMAT,
             "chain_id": self.chain.chain_id,
-            "genesis_hash": w3.eth.get_block(0)["hash"].hex(),
+            "genesis_hash": _hex(w3.eth.get_block(0)["hash"]),
             "rpc_url": self.chain.url,
             "governance": self.governance,
-            "contracts": {
-                CONTRACT: {
-                    "address": self.address,
-                    "source_hash": self.alliance.artifact.source_hash,
-                    "runtime_size": self.alliance.artifact.runtime_size,
-                }
-            },
+            "evm_version": EVM_VERSION,
+            "compiler": {"name": "vyper", "version": self.alliance.artifact.compiler_version},
+            "contracts": contracts,
             "epoch_length": self.call("EPOCH_LENGTH"),
             "schedule": asdict(self.schedule()),
             "price_rule": asdict(self.price_rule()),
         }
+
+
+def _contract_record(handle: Handle) -> dict[str, Any]:
+    """One contract's entry in the deployment file."""
+    artifact = handle.artifact
+    receipt = handle.deploy_receipt
+    return {
+        "address": str(handle.address),
+        "deploy_block": int(receipt["blockNumber"]) if receipt else None,
+        "transaction_hash": _hex(receipt["transactionHash"]) if receipt else None,
+        "compiler": {
+            "name": "vyper",
+            "version": artifact.compiler_version,
+            "settings": compiler_settings(artifact.name),
+        },
+        "evm_version": artifact.evm_version,
+        "source_hash": "0x" + artifact.source_hash,
+        "runtime_size": artifact.runtime_size,
+        "abi": artifact.abi,
+    }
+
+
+def deploy_system(
+    chain: Chain, governance: str | None = None, epoch_length: int = 86_400
+) -> tuple[AisSystem, PesimSystem]:
+    """Deploy the whole system - the alliance and the PESIM settlement - after probing the EVM.
+
+    Raises
+    ------
+    ChainError
+        The chain lacks the EVM version the contracts are compiled for
+        (:func:`require_evm`); nothing is deployed.
+    """
+    from sharing.chain.pesim import PesimSystem
+
+    require_evm(chain)
+    load_artifact(CONTRACT)  # compile both before the first transaction: a compiler
+    load_artifact(SETTLEMENT)  # error must not leave half a system deployed
+    system = AisSystem.deploy(chain, governance, epoch_length=epoch_length)
+    settlement = PesimSystem.deploy(chain, system.governance)
+    return system, settlement
 
 
 def default_deployment_path(chain: Chain) -> Path:
@@ -431,28 +619,51 @@ def default_deployment_path(chain: Chain) -> Path:
     return ROOT / "deployments" / f"{chain.chain_id}.json"
 
 
-def write_deployment(system: AisSystem, path: Path) -> dict[str, Any]:
-    """Write the deployment file and return its content."""
-    record = system.deployment_record()
+def write_deployment(
+    system: AisSystem, path: Path, settlement: PesimSystem | None = None
+) -> dict[str, Any]:
+    """Write the deployment file (atomically) and return its content."""
+    record = system.deployment_record(settlement)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=2) + "\n")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2) + "\n")
+    tmp.replace(path)
     return record
 
 
-def load_deployment(chain: Chain, path: Path) -> AisSystem:
-    """Attach to the deployment recorded in ``path``, refusing one for another network."""
+def read_deployment(path: Path) -> dict[str, Any]:
+    """The deployment file's content (raises :class:`DeploymentError` if missing or malformed)."""
     try:
         record = json.loads(path.read_text())
-        address = record["contracts"][CONTRACT]["address"]
+        record["contracts"][CONTRACT]["address"]
     except FileNotFoundError:
         raise DeploymentError(f"no deployment file at {path}; run `sharing deploy` first") from None
     except (json.JSONDecodeError, KeyError, TypeError):
         raise DeploymentError(f"{path} is not a deployment file") from None
+    return dict(record)
+
+
+def load_deployment(chain: Chain, path: Path) -> AisSystem:
+    """Attach to the deployment recorded in ``path``, refusing one for another network."""
+    record = read_deployment(path)
+    address = record["contracts"][CONTRACT]["address"]
     if record.get("chain_id") != chain.chain_id:
         raise DeploymentError(
             f"{path} is for chain {record.get('chain_id')}, connected to chain {chain.chain_id}"
         )
-    genesis = chain.w3.eth.get_block(0)["hash"].hex()
-    if record.get("genesis_hash") != genesis:
+    genesis = _hex(chain.w3.eth.get_block(0)["hash"])
+    if _hex(str(record.get("genesis_hash"))) != genesis:
         raise DeploymentError(f"{path} was written for another network (genesis differs)")
-    return AisSystem.at(chain, address, record["governance"])
+    block = record["contracts"][CONTRACT].get("deploy_block") or 0
+    return AisSystem.at(chain, address, record["governance"], int(block))
+
+
+def load_settlement(chain: Chain, path: Path) -> PesimSystem:
+    """Attach to the PESIM settlement recorded beside the alliance in ``path``."""
+    from sharing.chain.pesim import PesimSystem
+
+    system = load_deployment(chain, path)
+    entry = read_deployment(path)["contracts"].get(SETTLEMENT)
+    if not entry:
+        raise DeploymentError(f"{path} records no {SETTLEMENT}; run `sharing deploy` again")
+    return PesimSystem.at(chain, entry["address"], system.governance)

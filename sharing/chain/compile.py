@@ -1,8 +1,19 @@
 """Compile ``contracts/*.vy`` with vyper 0.4, with a content-addressed artifact cache.
 
-An artifact (ABI, bytecode, compiler version, source hash) is rebuilt only
-when a source file of the project, the snekmate version or the compiler
-version changes; otherwise it is read from ``build/``.
+An artifact (ABI, bytecode, compiler version and settings, source hash) is
+rebuilt only when a source file of the project, the snekmate version, the
+compiler version or its settings change; otherwise it is read from ``build/``.
+
+**The EVM version is pinned** (:data:`EVM_VERSION`), not left to the
+compiler's default (vyper 0.4.3 targets ``prague``): the contracts are
+compiled for the oldest fork they need, so that every chain running that
+fork (rollups often lag mainnet by a fork or two) can run them. That fork is
+``cancun``: ``# pragma nonreentrancy on`` takes its lock in transient
+storage (EIP-1153 ``TSTORE``/``TLOAD``), and vyper copies memory with
+``MCOPY`` (EIP-5656), both new in cancun; ``PUSH0`` (shanghai) comes with
+them. A chain without them would run the contracts until the first guarded
+call and then fail on an invalid opcode, so
+:func:`sharing.chain.ais.require_evm` probes the node before deploying.
 """
 
 from __future__ import annotations
@@ -10,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -20,6 +32,29 @@ from sharing.errors import SharingError
 
 #: The repository root (the package is used from a checkout, as the Makefile installs it).
 ROOT = Path(__file__).resolve().parents[2]
+
+
+#: The fork the bytecode targets: the oldest with transient storage (see the module docstring).
+EVM_VERSION = "cancun"
+#: vyper's optimisation mode when a contract names none (``# pragma optimize ...``).
+DEFAULT_OPTIMIZE = "gas"
+_OPTIMIZE_PRAGMA = re.compile(r"^#\s*pragma\s+optimize\s+(\w+)", re.M)
+
+
+def compiler_settings(name: str | None = None) -> dict[str, str]:
+    """The settings a contract is compiled with, as the deployment file records them.
+
+    The EVM version is pinned here for every contract; the optimisation mode
+    is the contract's own pragma (vyper refuses to override it), else vyper's
+    default.
+    """
+    optimize = DEFAULT_OPTIMIZE
+    if name is not None:
+        source = contracts_dir() / f"{name}.vy"
+        if source.exists():
+            found = _OPTIMIZE_PRAGMA.search(source.read_text(encoding="utf-8"))
+            optimize = found.group(1) if found else DEFAULT_OPTIMIZE
+    return {"evm_version": EVM_VERSION, "optimize": optimize}
 
 
 def contracts_dir() -> Path:
@@ -47,6 +82,7 @@ class Artifact:
     runtime_size: int
     compiler_version: str
     source_hash: str
+    evm_version: str = EVM_VERSION
 
 
 def _compiler_version() -> str:
@@ -59,6 +95,7 @@ def source_hash() -> str:
     """Hash of every project source, the compiler and the snekmate version."""
     h = hashlib.sha256()
     h.update(_compiler_version().encode())
+    h.update(EVM_VERSION.encode())
     h.update(metadata.version("snekmate").encode())
     root = contracts_dir()
     for path in sorted(root.rglob("*.vy*")):
@@ -70,6 +107,7 @@ def source_hash() -> str:
 def _compile(name: str, digest: str) -> Artifact:
     import vyper
     from vyper.compiler.input_bundle import FilesystemInputBundle
+    from vyper.compiler.settings import Settings
 
     # Production contracts first, then the test-only ones (which may import production modules).
     search = [
@@ -80,8 +118,12 @@ def _compile(name: str, digest: str) -> Artifact:
     bundle = FilesystemInputBundle(search)
     try:
         file_input = bundle.load_file(Path(f"{name}.vy"))
+        settings = Settings(evm_version=EVM_VERSION)
         out = vyper.compile_from_file_input(
-            file_input, input_bundle=bundle, output_formats=["abi", "bytecode", "bytecode_runtime"]
+            file_input,
+            input_bundle=bundle,
+            settings=settings,
+            output_formats=["abi", "bytecode", "bytecode_runtime"],
         )
     except FileNotFoundError:
         raise SharingError(f"no contract {name}.vy in {contracts_dir()}") from None
@@ -96,6 +138,7 @@ def _compile(name: str, digest: str) -> Artifact:
         runtime_size=(len(runtime) - 2) // 2,
         compiler_version=_compiler_version(),
         source_hash=digest,
+        evm_version=EVM_VERSION,
     )
 
 

@@ -117,6 +117,8 @@ class Handle:
     artifact: Artifact
     gas_limits: dict[str, int] = field(default_factory=dict)
     transactions: int = 0
+    #: The deployment's receipt when this process deployed it (for the deployment file).
+    deploy_receipt: dict[str, Any] | None = field(default=None, repr=False)
     _shapes: dict[str, _FunctionShape] = field(default_factory=dict, repr=False)
 
     @property
@@ -256,7 +258,9 @@ def deploy(chain: Chain, artifact: Artifact, *args: Any, sender: str, value: int
         receipt = wait(chain, send(chain, tx), what)
     if receipt["status"] != 1 or not receipt["contractAddress"]:
         raise ChainError(f"deploying {artifact.name} failed")
-    return at(chain, artifact, receipt["contractAddress"])
+    handle = at(chain, artifact, receipt["contractAddress"])
+    handle.deploy_receipt = receipt
+    return handle
 
 
 def _caller(chain: Chain) -> str | None:

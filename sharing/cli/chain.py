@@ -1,4 +1,4 @@
-"""CLI commands that touch the AIS contracts: ``deploy``, ``quote`` and ``demo``."""
+"""CLI commands that touch the AIS contracts: ``deploy`` (the whole system), ``quote``, ``demo``."""
 
 from __future__ import annotations
 
@@ -9,25 +9,57 @@ import click
 from rich.table import Table
 
 from sharing import quote as q
-from sharing.cli._common import console, deployment_option, emit, json_option, rpc_option
+from sharing.cli._common import (
+    console,
+    deployment_option,
+    emit,
+    fee_options,
+    json_option,
+    policy_from_options,
+    rpc_option,
+    signer_from_options,
+    signer_options,
+)
 
 
 @click.command()
 @rpc_option
 @deployment_option
 @click.option("--epoch-length", default=86_400, show_default=True, help="Seconds per epoch.")
+@signer_options
+@fee_options
 @json_option
 def deploy(
-    rpc_url: str | None, deployment_path: str | None, epoch_length: int, as_json: bool
+    rpc_url: str | None,
+    deployment_path: str | None,
+    epoch_length: int,
+    keystore: str | None,
+    account: str | None,
+    password_file: str | None,
+    max_fee_gwei: str | None,
+    priority_fee_gwei: str | None,
+    confirmations: int,
+    tx_timeout: float,
+    as_json: bool,
 ) -> None:
-    """Compile (cached) and deploy the whole system; write the deployment file."""
-    from sharing.chain.ais import AisSystem, default_deployment_path, write_deployment
+    """Compile (cached) and deploy the whole system; write the deployment file.
+
+    The alliance and the PESIM settlement, from the key given (which then
+    holds every role) or the node's first unlocked account. The chain is
+    probed first: one without the EVM version the contracts need is refused
+    before anything is deployed.
+    """
+    from sharing.chain.ais import default_deployment_path, deploy_system, write_deployment
     from sharing.chain.connect import connect
 
-    chain = connect(rpc_url)
-    system = AisSystem.deploy(chain, epoch_length=epoch_length)
+    signer = signer_from_options(keystore, account, password_file)
+    policy = policy_from_options(max_fee_gwei, priority_fee_gwei, confirmations, tx_timeout)
+    chain = connect(rpc_url, signers=[signer] if signer else [], policy=policy)
     path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
-    record = write_deployment(system, path)
+    system, settlement = deploy_system(
+        chain, signer.address if signer else None, epoch_length=epoch_length
+    )
+    record = write_deployment(system, path, settlement)
     record["deployment_file"] = str(path)
     record["ephemeral"] = chain.kind == "eth_tester"
 
@@ -39,6 +71,7 @@ def deploy(
         for name, c in r["contracts"].items():
             t.add_row(name, c["address"], str(c["runtime_size"]))
         console.print(t)
+        console.print(f"EVM version: {r['evm_version']}")
         console.print(f"governance: {r['governance']}")
         console.print(f"deployment file: {r['deployment_file']}")
         if r["ephemeral"]:

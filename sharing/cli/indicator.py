@@ -1,16 +1,14 @@
 """CLI: ``sharing indicator hash`` / ``submit`` - a STIX bundle file to the chain.
 
 ``submit`` checks everything it can before it sends anything: the bundle
-(valid STIX 2.1, one indicator, a valid CVSS vector if it claims one), the
-category, the node (reachable, the expected chain id), the deployment file
-(this network, code at the address), the firm (an unlocked account of the
-node, a member of the alliance) and the content (not already taken). A
-mistake costs one line on stderr, a non-zero exit and no transaction.
-Only then does it commit, wait for a later block, and reveal.
-
-Register with ``cli.add_command`` for each of :data:`COMMANDS`; until then,
-``python -m sharing.cli.indicator indicator ...`` runs it under the same
-one-line error path as ``sharing``.
+(valid STIX 2.1, one indicator, a valid CVSS vector if it claims one, a
+marking the pool accepts), the category, the node (reachable, the expected
+chain id), the deployment file (this network, code at the address), the
+sender (a key, or an unlocked account of a development node; a member of
+the alliance) and the content (not already taken). A mistake costs one line
+on stderr, a non-zero exit and no transaction. The pipeline itself -
+preflight, journal, commit, a later block, reveal, resume - is
+:mod:`sharing.submission`, so that other commands submit the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +19,8 @@ from typing import Any
 import click
 from rich.table import Table
 
-from sharing.cli._common import console, deployment_option, emit, json_option, rpc_option
+from sharing.cli._common import console, emit, json_option
+from sharing.cli._roles import parse_address, role_options, session_from
 from sharing.errors import ChainError, InputError
 
 
@@ -98,107 +97,76 @@ def _category(ib: Any, requested: str | None) -> int:
     return code
 
 
-def _wait_for_next_block(chain: Any, block: int, timeout: float = 120.0) -> None:
-    """Return once a block after ``block`` exists (a dev node mines one; others are awaited)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while chain.w3.eth.block_number <= block:
-        chain.mine()  # `evm_mine` on a dev node; a public node ignores it and we wait
-        if chain.w3.eth.block_number > block:
-            return
-        if time.monotonic() > deadline:
-            raise ChainError(
-                f"no block after the commit (block {block}) within {timeout:.0f} s; "
-                "the commitment stays valid for the reveal window"
-            )
-        time.sleep(0.5)
-
-
 @indicator.command("submit")
 @click.option("--bundle", "bundle_path", required=True, help="STIX 2.1 bundle (JSON file).")
-@click.option("--firm", required=True, help="Member account that submits (unlocked on the node).")
+@click.option("--firm", default=None,
+              help="Member account unlocked on the node (a development node); with a key "
+              "(--keystore, --account, $SHARING_PRIVATE_KEY) the key's address submits.")
 @click.option("--category", default=None, help="ATT&CK tactic (default: the bundle's only one).")
 @click.option("--class", "claimed_class", default="root", show_default=True,
               help="root | specific.")
+@click.option("--recipient", "recipients", multiple=True, metavar="ADDRESS",
+              help="For a TLP:AMBER+STRICT bundle: a member that may read it in the pool "
+              "(repeatable).")
 @click.option("--chain-id", "expected_chain_id", type=int, default=None,
               help="Refuse to send unless the node reports this chain id.")
-@rpc_option
-@deployment_option
-@json_option
+@click.option("--journal", "journal_dir", default=None, metavar="DIR",
+              help="Where the salt is kept until the reveal (default: $SHARING_JOURNAL_DIR, "
+              "else journal/ beside the deployment file).")
+@role_options
 def submit(
     bundle_path: str,
-    firm: str,
+    firm: str | None,
     category: str | None,
     claimed_class: str,
+    recipients: tuple[str, ...],
     expected_chain_id: int | None,
-    rpc_url: str | None,
-    deployment_path: str | None,
-    as_json: bool,
+    journal_dir: str | None,
+    **opts: Any,
 ) -> None:
-    """Commit and reveal a bundle for a member firm; every check comes before the first send."""
-    from web3 import Web3
+    """Commit and reveal a bundle for a member; every check comes before the first send.
 
-    from sharing.chain.ais import (
-        commitment_of,
-        default_deployment_path,
-        load_deployment,
-        new_salt,
-    )
-    from sharing.chain.connect import rpc_chain
-    from sharing.standards.semantic_key import semantic_key
+    An interrupted submission (between commit and reveal) is resumed by
+    running the same command again: the salt is in the journal.
+    """
+    from sharing.pool.admission import admit
     from sharing.standards.stix import class_code
+    from sharing.submission import Journal, default_journal_dir, submit_bundle
 
-    # Offline checks: the bundle, its category and class, the firm's address.
+    # Offline checks: the bundle, its category and class, what the pool would refuse.
     ib = _load_bundle(bundle_path)
     cat = _category(ib, category)
     cls = int(class_code(claimed_class))
-    if not Web3.is_address(firm):
-        raise InputError(f"--firm {firm!r} is not an Ethereum address")
-    account = Web3.to_checksum_address(firm)
-    if not rpc_url:
-        raise InputError("submit needs --rpc-url (the embedded chain ends with this process)")
-    # The node and the deployment.
-    chain = rpc_chain(rpc_url)
-    if expected_chain_id is not None and chain.chain_id != expected_chain_id:
+    named = tuple(parse_address(r, "--recipient") for r in recipients)
+    admit(ib, named)
+    if firm is not None:
+        if opts["sender"] is not None:
+            raise InputError("give --firm or --from, not both")
+        opts["sender"] = parse_address(firm, "--firm")
+    # The node, the deployment and the sender.
+    session = session_from(opts)
+    if expected_chain_id is not None and session.chain.chain_id != expected_chain_id:
         raise ChainError(
-            f"the node at {rpc_url} is chain {chain.chain_id}, not chain {expected_chain_id}; "
-            "nothing sent"
+            f"the node at {opts['rpc_url']} is chain {session.chain.chain_id}, not chain "
+            f"{expected_chain_id}; nothing sent"
         )
-    path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
-    system = load_deployment(chain, path)
-    # The firm and the content.
-    if account not in chain.accounts:
-        raise ChainError(
-            f"account {account} is not unlocked on the node at {rpc_url}; nothing sent"
-        )
-    if not system.is_member(account):
-        raise ChainError(
-            f"{account} is not a member of the alliance at {system.address}; nothing sent"
-        )
-    key = semantic_key(ib.canonical_json)
-    refusal = system.reveal_refusal(account, ib.content_hash, key)
-    if refusal is not None:
-        raise ChainError(f"{refusal}; nothing sent")
-    # Send: commit, then reveal in a later block.
-    salt = new_salt()
-    commitment = commitment_of(ib.content_hash, salt, account, cat, cls, key)
-    first = system.tx("commit", commitment, sender=account)
-    _wait_for_next_block(chain, int(first["blockNumber"]))
-    second = system.reveal(account, ib.content_hash, salt, cat, cls, key)
-    after = system.indicator(ib.content_hash)
+    sender = session.require_sender("submit")
+    journal = Journal(journal_dir or default_journal_dir(session.deployment_path))
+    done = submit_bundle(session.system, sender, ib, cat, cls, journal, recipients=named)
     result = _describe(ib) | {
-        "firm": account,
-        "category": cat,
+        "firm": sender,
         "class": claimed_class,
-        "alliance": system.address,
-        "chain_id": chain.chain_id,
-        "transactions": [first["transactionHash"].hex(), second["transactionHash"].hex()],
-        "semantic_key": "0x" + key.hex(),
-        "vote_opens": after.vote_opens,
-        "vote_closes": after.vote_closes,
+        "alliance": done.alliance,
+        "chain_id": done.chain_id,
+        "category": cat,
+        "transactions": done.transactions,
+        "resumed": done.resumed,
+        "semantic_key": done.semantic_key,
+        "vote_opens": done.vote_opens,
+        "vote_closes": done.vote_closes,
+        "journal": done.journal,
     }
-    emit(result, as_json, _render)
+    emit(result, opts["as_json"], _render)
 
 
 COMMANDS: list[click.Command] = [indicator]

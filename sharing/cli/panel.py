@@ -1,0 +1,164 @@
+"""CLI: ``sharing panel pending`` and ``sharing panel vote`` - a panellist's work.
+
+``pending`` lists the indicators still open to a vote and, for each, whether
+the panellist's seat may vote on it (the seat is among those fixed at the
+reveal, it was appointed before the reveal, the indicator is not its own
+firm's), whether it has voted, and when the window closes. ``vote`` casts
+the seat's vote, refused before sending for every reason the contract
+would refuse it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from sharing.cli._common import console, emit
+from sharing.cli._roles import (
+    Session,
+    parse_address,
+    parse_hash,
+    render_fields,
+    role_options,
+    session_from,
+    tx_hash,
+)
+from sharing.errors import InputError
+
+
+def _eligibility(session: Session, panellist: str, content_hash: bytes) -> dict[str, Any]:
+    """One pending indicator as ``panellist`` sees it: may it vote, and if not, why not."""
+    from sharing.chain.ais import ZERO_ADDRESS
+
+    system = session.system
+    state = system.indicator(content_hash)
+    terms = system.terms(content_hash)
+    seat = system.seat_of(panellist)
+    now = session.chain.timestamp()
+    affiliation = str(system.call("panellist_affiliation", panellist))
+    voted = bool(system.call("has_voted", content_hash, panellist))
+    why: str | None = None
+    if seat is None:
+        why = "holds no seat"
+    elif panellist == state.submitter or (
+        affiliation != ZERO_ADDRESS and affiliation == state.submitter
+    ):
+        why = "its own firm's indicator"
+    elif not (terms.eligible_seats >> seat) & 1 or int(
+        system.call("appointment_number", panellist)
+    ) > terms.appointment_mark:
+        why = "seat not eligible (appointed after the reveal, or excluded at the reveal)"
+    elif voted:
+        why = "already voted"
+    elif now < state.vote_opens:
+        why = "voting not open yet"
+    elif now >= state.vote_closes:
+        why = "voting closed"
+    return {
+        "content_hash": "0x" + content_hash.hex(),
+        "submitter": state.submitter,
+        "category": state.category,
+        "votes_valid": state.valid_votes,
+        "votes_invalid": state.invalid_votes,
+        "quorum": state.quorum,
+        "vote_closes": state.vote_closes,
+        "has_voted": voted,
+        "can_vote": why is None,
+        "why_not": why,
+    }
+
+
+@click.group()
+def panel() -> None:
+    """Vote on revealed indicators as a panellist."""
+
+
+@panel.command("pending")
+@click.argument("address", required=False)
+@role_options
+def pending(address: str | None, **opts: Any) -> None:
+    """Indicators awaiting a vote, and whether ADDRESS's seat (default: the sender's) may vote."""
+    from sharing.chain.ais import Status
+
+    session = session_from(opts)
+    who = parse_address(address, "ADDRESS") if address else session.require_sender("pending")
+    system = session.system
+    rows = [_eligibility(session, who, h) for h in system.revealed_hashes()
+            if system.indicator(h).status == Status.PENDING]
+    result = {"panellist": who, "seat": system.seat_of(who), "pending": rows,
+              "awaiting_my_vote": sum(1 for r in rows if r["can_vote"])}
+
+    def render(r: dict[str, Any]) -> None:
+        table = Table(title=f"Pending indicators for {r['panellist']} (seat {r['seat']})")
+        for col in ("content hash", "submitter", "votes +/-", "quorum", "closes", "my vote"):
+            table.add_column(col)
+        for row in r["pending"]:
+            mine = "awaited" if row["can_vote"] else row["why_not"]
+            table.add_row(row["content_hash"], row["submitter"],
+                          f"{row['votes_valid']}/{row['votes_invalid']}", str(row["quorum"]),
+                          str(row["vote_closes"]), mine)
+        console.print(table)
+
+    emit(result, opts["as_json"], render)
+
+
+@panel.command("vote")
+@click.argument("content_hash", metavar="HASH")
+@click.option("--valid", "valid", flag_value=True, default=None,
+              help="The indicator is genuine and its declared terms match its content.")
+@click.option("--invalid", "valid", flag_value=False, help="It is not (junk, wrong terms).")
+@click.option("--cvss", "vector", default=None, help="CVSS v3.1/v4.0 vector (with --valid).")
+@click.option("--scope", default=None, help="single | sector | cross-sector (with --valid).")
+@role_options
+def vote(content_hash: str, valid: bool | None, vector: str | None, scope: str | None,
+         **opts: Any) -> None:
+    """Cast the sender's seat's vote on HASH."""
+    from sharing.chain.ais import Status, WouldRevert
+    from sharing.errors import Revert
+    from sharing.standards.cvss import parse_cvss
+    from sharing.standards.stix import scope_code
+
+    digest = parse_hash(content_hash)
+    if valid is None:
+        raise InputError("give --valid (with --cvss and --scope) or --invalid")
+    score_x10, scope_value = 0, 0
+    if valid:
+        if vector is None or scope is None:
+            raise InputError("--valid needs --cvss VECTOR and --scope S")
+        score_x10 = parse_cvss(vector).score_x10
+        scope_value = int(scope_code(int(scope) if scope.isdigit() else scope))
+    elif vector is not None or scope is not None:
+        raise InputError("--invalid takes no --cvss or --scope")
+    session = session_from(opts)
+    sender = session.require_sender("vote")
+    system = session.system
+    if system.paused():
+        raise WouldRevert(Revert.PAUSED, "vote", f"the alliance at {system.address} is paused")
+    if system.seat_of(sender) is None:
+        raise WouldRevert(Revert.CALLER_IS_NOT_A_PANELLIST, "vote", f"{sender} holds no seat")
+    if system.indicator(digest).status != Status.PENDING:
+        raise WouldRevert(Revert.INDICATOR_NOT_PENDING, "vote", f"0x{digest.hex()} is not pending")
+    seen = _eligibility(session, sender, digest)
+    if not seen["can_vote"]:
+        reasons = {
+            "its own firm's indicator": Revert.PANELLIST_VOTES_ON_OWN_FIRM,
+            "already voted": Revert.SEAT_ALREADY_VOTED,
+            "voting not open yet": Revert.VOTING_NOT_OPEN,
+            "voting closed": Revert.VOTING_CLOSED,
+        }
+        reason = reasons.get(str(seen["why_not"]), Revert.SEAT_NOT_ELIGIBLE)
+        raise WouldRevert(reason, "vote", f"{sender} cannot vote on 0x{digest.hex()}: "
+                          f"{seen['why_not']}")
+    receipt = session.send("vote", digest, valid, score_x10, scope_value)
+    after = system.indicator(digest)
+    result = {"content_hash": "0x" + digest.hex(), "panellist": sender, "valid": valid,
+              "score_x10": score_x10, "scope": scope_value,
+              "votes_valid": after.valid_votes, "votes_invalid": after.invalid_votes,
+              "decidable": bool(system.call("can_finalise", digest)),
+              "transaction": tx_hash(receipt), "block": int(receipt["blockNumber"])}
+    emit(result, opts["as_json"], render_fields("vote cast"))
+
+
+COMMANDS: list[click.Command] = [panel]
