@@ -25,6 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "simulation": {"bots", "chain", "pool", "pesim_fixed", "quote", "standards", "models",
                    "report", "errors"},
     "demo": {"bots", "chain", "pool", "quote", "standards", "errors"},
+    "submission": {"chain", "pool", "standards", "errors"},
     "server": {"demo", "simulation", "bots", "chain", "pool", "quote", "pesim_fixed",
                "standards", "models", "report", "errors"},
 }
