@@ -22,8 +22,8 @@ from sharing.server.dashboard.snapshot import (
     TIER_NAMES,
     Snapshot,
 )
-from sharing.server.dashboard.svg import Series, legend, step_chart
-from sharing.standards.categories import CATEGORIES
+from sharing.server.dashboard.svg import Series, step_chart
+from sharing.standards.categories import CATEGORIES, NUM_CATEGORIES
 
 
 def names_for(snap: Snapshot, governance: str, extra: Mapping[str, str]) -> dict[str, str]:
@@ -61,32 +61,35 @@ def _price_section(snap: Snapshot) -> str:
         f"(at most {bps(rule.max_bps)}). Reconstructed from the chain's "
         "<code>PriceIndexUpdated</code> events.</p>"
     )
-    chart = ""
     if moved:
-        series = [
-            Series(f"{CATEGORIES[p.category].title}", [(t, v / 10_000) for t, v in p.points])
-            for p in moved
-        ]
-        values = [v for s in series for _, v in s.points]
-        lo = min(min(values), rule.min_bps / 10_000)
-        hi = max(max(values), rule.base_bps / 10_000)
-        chart = (
-            '<figure class="chart-box">'
-            + step_chart(
-                series,
-                title="Price index over time, per tactic with verified indicators",
+        t_range = (min(p.points[0][0] for p in moved), max(p.points[-1][0] for p in moved))
+        values = [v for p in moved for _, v in p.points]
+        y_min = (min(values) - 500) / 10_000
+        y_max = (max(max(values), rule.base_bps) + 500) / 10_000
+        cards = []
+        for p in moved:
+            cat = CATEGORIES[p.category]
+            chart = step_chart(
+                [Series(cat.title, [(t, v / 10_000) for t, v in p.points])],
+                title=f"{cat.title}: price index over time",
                 description=(
-                    "Step lines of the price index (as a multiple of the base reward) "
-                    "from the chain's start to now; the table below lists the same values now."
+                    f"Step line of the {cat.title} index from the chain's start to now: "
+                    f"{p.verified_reports} verified reports, {p.now_bps / 10_000:g}x now."
                 ),
-                y_min=round(lo - 0.05, 2),
-                y_max=round(hi + 0.05, 2),
-                chart_id="price-chart",
+                y_min=y_min, y_max=y_max, chart_id=f"price-{p.category}", t_range=t_range,
             )
-            + f"<figcaption>{legend([s.label for s in series])}</figcaption></figure>"
-        )
+            cards.append(
+                f'<figure class="card price"><figcaption><strong>{e(cat.title)}</strong> '
+                f"{bps(p.now_bps)} now, {p.verified_reports} verified</figcaption>"
+                f"{chart}</figure>"
+            )
+        chart_html = f'<div class="charts">{"".join(cards)}</div>'
+        rest = NUM_CATEGORIES - len(moved)
+        if rest:
+            chart_html += (f"<p>The other {rest} tactics have no verified indicator yet "
+                           "and stand at their base index.</p>")
     else:
-        chart = "<p>No verified indicator yet: every tactic is at its base index.</p>"
+        chart_html = "<p>No verified indicator yet: every tactic is at its base index.</p>"
     rows = [
         (
             f"{e(CATEGORIES[p.category].title)} <span class=muted>"
@@ -99,7 +102,7 @@ def _price_section(snap: Snapshot) -> str:
     return (
         '<section aria-labelledby="prices-h"><h2 id="prices-h">Price index per tactic</h2>'
         + intro
-        + chart
+        + chart_html
         + '<details><summary>Index of every tactic now</summary>'
         + table("Price index now", ("Tactic", "Index now", "Verified reports"), rows,
                 numeric=(1, 2), table_id="price-table")
@@ -112,7 +115,7 @@ def render_alliance(snap: Snapshot, names: Mapping[str, str]) -> str:
     money = facts(
         [
             ("Pool balance", wei(snap.balance, "pool-balance")),
-            ("Unallocated (funds no reward has claimed)", wei(snap.unallocated, "unallocated")),
+            ("Unallocated (funded, not yet credited)", wei(snap.unallocated, "unallocated")),
             ("Claimable by members", wei(snap.total_claimable, "total-claimable")),
             ("Owed (rewards the pool could not pay yet)", wei(snap.total_owed, "total-owed")),
             ("Debts queued", number(snap.debts_queued, "debts-queued")),

@@ -36,7 +36,7 @@ from sharing.server.dashboard.snapshot import (
     IndicatorView,
     Snapshot,
 )
-from sharing.server.dashboard.svg import bar
+from sharing.server.dashboard.svg import ballot_bar
 from sharing.standards.categories import CATEGORIES
 from sharing.standards.cvss import severity_band
 
@@ -64,10 +64,11 @@ def severity(ind: IndicatorView) -> str:
 
 def votes_cell(ind: IndicatorView) -> str:
     """Valid and invalid votes against the quorum, in words and as a bar."""
-    text = f"{ind.valid_votes} valid, {ind.invalid_votes} invalid of {ind.quorum} needed"
+    text = (f"{ind.valid_votes} valid, {ind.invalid_votes} invalid "
+            f"({ind.quorum} of {ind.eligible_count} seats decide)")
     return (
         f'<span class="votes">{e(text)}</span>'
-        + bar(max(ind.valid_votes, ind.invalid_votes), ind.quorum, text)
+        + ballot_bar(ind.valid_votes, ind.invalid_votes, ind.eligible_count, ind.quorum, text)
     )
 
 
@@ -151,13 +152,13 @@ def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
             )
         )
     parts.append("</section>")
-    for status, heading, ident in (
-        (Status.VERIFIED, "Verified", "verified"),
-        (Status.REJECTED, "Rejected", "rejected"),
+    for status, heading, ident, caption in (
+        (Status.VERIFIED, "Verified", "verified", "Verified: the submitter is paid its reward"),
+        (Status.REJECTED, "Rejected", "rejected", "Rejected: the panel found them invalid"),
     ):
         parts.append(
             f'<section aria-labelledby="{ident}-h"><h2 id="{ident}-h">{heading}</h2>'
-            + table(heading, HEADERS, indicator_rows(snap.by_status(status), names, now),
+            + table(caption, HEADERS, indicator_rows(snap.by_status(status), names, now),
                     empty="none yet.", table_id=f"{ident}-table")
             + "</section>"
         )

@@ -1,7 +1,7 @@
 """Small self-contained inline SVG charts (no script, no external file, scales to any width).
 
 A chart is an ``<svg role="img">`` with a title and a description that say
-what it shows in words; the legend is HTML beside it, and every chart sits
+what it shows in words; a caption beside it names it, and every chart sits
 next to a table with the same numbers, so nothing depends on seeing colour.
 """
 
@@ -17,8 +17,9 @@ from sharing.server.dashboard.html import e
 #: cycled together so two series never share both.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+#: Size of a chart in SVG units (it scales to its box) and its margins.
+WIDTH, HEIGHT = 360, 150
+LEFT, RIGHT, TOP, BOTTOM = 44, 10, 10, 24
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,11 @@ def step_chart(
     y_max: float,
     y_format: str = "{:g}x",
     chart_id: str = "chart",
+    t_range: tuple[int, int] | None = None,
 ) -> str:
     """A step chart of several series over time (the x axis is the chain's clock)."""
     times = [t for s in series for t, _ in s.points]
-    t0, t1 = (min(times), max(times)) if times else (0, 1)
+    t0, t1 = t_range or ((min(times), max(times)) if times else (0, 1))
     if t1 <= t0:
         t1 = t0 + 1
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -71,14 +73,15 @@ def step_chart(
         f'<title id="{e(chart_id)}-t">{e(title)}</title>',
         f'<desc id="{e(chart_id)}-d">{e(description)}</desc>',
     ]
-    for v in _ticks(y_min, y_max):
+    for v in _ticks(y_min, y_max, 3):
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+            f'<line class="gridline" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+            f'y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
             f'<text class="tick" x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">'
             f"{e(y_format.format(v))}</text>"
         )
     for t in _ticks(t0, t1, 3):
-        label = datetime.fromtimestamp(t, UTC).strftime("%m-%d %H:%M")
+        label = datetime.fromtimestamp(t, UTC).strftime("%d %b %H:%M")
         anchor = "start" if t == t0 else ("end" if t == t1 else "middle")
         parts.append(
             f'<text class="tick" x="{x(t):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
@@ -109,26 +112,16 @@ def step_chart(
     return "".join(parts)
 
 
-def legend(labels: Sequence[str]) -> str:
-    """The HTML legend of :func:`step_chart`'s series, in the same order and styles."""
-    items = []
-    for i, label in enumerate(labels):
-        colour, dash = style_of(i)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        swatch = (
-            f'<svg width="28" height="10" aria-hidden="true" focusable="false">'
-            f'<line x1="0" x2="28" y1="5" y2="5" stroke="{colour}" stroke-width="3"{dash_attr}/>'
-            "</svg>"
-        )
-        items.append(f"<li>{swatch} {e(label)}</li>")
-    return f'<ul class="legend">{"".join(items)}</ul>'
-
-
-def bar(value: int, total: int, label: str) -> str:
-    """A small horizontal bar (e.g. votes towards a quorum), with its numbers in words."""
-    width = 0 if total <= 0 else min(100, round(100 * value / total))
+def ballot_bar(valid: int, invalid: int, seats: int, quorum: int, label: str) -> str:
+    """Valid (blue) and invalid (red) votes out of the eligible seats, with the quorum marked."""
+    total = max(seats, quorum, valid + invalid, 1)
+    v = 100 * valid / total
+    i = 100 * invalid / total
+    q = 100 * quorum / total
     return (
         f'<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" '
         f'aria-label="{e(label)}"><rect width="100" height="8" class="bar-bg"/>'
-        f'<rect width="{width}" height="8" class="bar-fg"/></svg>'
+        f'<rect width="{v:.1f}" height="8" class="bar-valid"/>'
+        f'<rect x="{v:.1f}" width="{i:.1f}" height="8" class="bar-invalid"/>'
+        f'<rect x="{max(0.0, q - 0.8):.1f}" width="1.6" height="8" class="bar-quorum"/></svg>'
     )
