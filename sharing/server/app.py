@@ -27,6 +27,7 @@ from sharing.server.auth import AuthError
 from sharing.server.context import ServerContext
 from sharing.server.taxii import taxii_routes
 from sharing.server.taxii_http import TaxiiError, taxii_error_response
+from sharing.server.taxii_write import sighting_routes
 
 __all__ = ["create_app"]
 
@@ -106,6 +107,7 @@ def create_app(ctx: ServerContext) -> Starlette:
     routes: list[BaseRoute] = [
         Mount("/taxii2", routes=taxii_routes(ctx)),
         *_auth_routes(ctx),
+        *sighting_routes(ctx),
         *_dashboard_routes(ctx),
     ]
     app = Starlette(

@@ -127,7 +127,7 @@ def build_demo_context(
             continue
         demo.verify(label, firm, ind, valid=outcome == "verified", publish=False)
         if outcome == "verified":
-            recipients = [demo.firms["core"]] if tlp is Tlp.AMBER_STRICT else []
+            recipients: list[str] = [demo.firms["core"]] if tlp is Tlp.AMBER_STRICT else []
             _put(demo, firm, ind, recipients)
     ctx.extra["members"] = members
     uri = f"http://{domain}/"

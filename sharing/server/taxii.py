@@ -90,7 +90,7 @@ def can_read(ctx: ServerContext, reader: str, view: CollectionView) -> DenyReaso
     return None
 
 
-def _require_read(ctx: ServerContext, reader: str, view: CollectionView) -> None:
+def require_read(ctx: ServerContext, reader: str, view: CollectionView) -> None:
     denied = can_read(ctx, reader, view)
     if denied is not None:
         raise TaxiiError(
@@ -164,7 +164,7 @@ def taxii_routes(ctx: ServerContext) -> list[BaseRoute]:
         reader = reader_of(ctx, request)
         with ctx.locked():
             view = collection_by_id(ctx, request.path_params["cid"])
-            _require_read(ctx, reader, view)
+            require_read(ctx, reader, view)
             return records_for(ctx, reader, view, now())
 
     async def manifest(request: Request) -> Response:

@@ -61,6 +61,7 @@ __all__ = [
     "one_line",
     "parse_bundle",
     "tactics_of",
+    "validate_object",
 ]
 
 # --------------------------------------------------------------------------
@@ -159,6 +160,29 @@ def parse_bundle(data: str | bytes | Mapping[str, Any] | Any, *, validate: bool 
             first = result.errors[0] if result.errors else "rejected by stix2-validator"
             raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(first))}")
     return bundle
+
+
+def validate_object(obj: Mapping[str, Any]) -> None:
+    """Check one STIX 2.1 object (not a bundle) with the OASIS ``stix2-validator``.
+
+    Custom ``x_`` properties are allowed (a consumer may ignore them);
+    anything else the validator calls an error refuses the object.
+
+    Raises
+    ------
+    InputError
+        With the validator's first error.
+    """
+    import stix2validator
+
+    options = _validator_options()
+    try:
+        result = stix2validator.validate_parsed_json(dict(obj), options)
+    except stix2validator.ValidationError as exc:
+        raise InputError(f"invalid STIX 2.1 object: {one_line(str(exc))}") from None
+    if not result.is_valid:
+        first = result.errors[0] if result.errors else "rejected by stix2-validator"
+        raise InputError(f"invalid STIX 2.1 object: {one_line(str(first))}")
 
 
 def canonical_json(bundle: str | bytes | Mapping[str, Any] | Any) -> bytes:
