@@ -21,18 +21,23 @@ def _validator() -> stix2validator.ValidationOptions:
 
 
 def expected_objects(served: Served, reader: str) -> list[tuple[str, str]]:
-    """(id, version) of every object of the verified bundles ``reader`` may read, deduplicated."""
+    """(id, version) of every object of the verified bundles ``reader`` may read, deduplicated,
+    then the sightings of their indicators (members' reports come after the bundles)."""
     seen: list[tuple[str, str]] = []
+    readable: set[bytes] = set()
     for label in VERIFIED:
         ind = served.ctx.extra["members"].indicators[label]
         try:
             stored = served.ctx.pool.get_for(reader, ind.content_hash)
         except PoolAccessDenied:
             continue
+        readable.add(stored.content_hash)
         for obj in json.loads(stored.json_text)["objects"]:
             key = (obj["id"], obj.get("modified") or obj["created"])
             if key not in seen:
                 seen.append(key)
+    sightings = served.ctx.sightings.all() if served.ctx.sightings is not None else []
+    seen += [(s.id, s.object["modified"]) for s in sightings if s.content_hash in readable]
     return seen
 
 
@@ -102,7 +107,7 @@ def test_objects__amber_strict_only_for_the_named_recipient(served: Served):
 
 def test_filters__match_type_id_version_and_added_after(core_root: ApiRoot):
     collection = verified_of(core_root)
-    indicators = collection.get_objects(type="indicator")["objects"]
+    indicators = collection.get_objects(type="indicator")["objects"]  # A, B, C and D
     assert len(indicators) == 4 and {o["type"] for o in indicators} == {"indicator"}
     one = indicators[0]["id"]
     assert [o["id"] for o in collection.get_objects(id=one)["objects"]] == [one]
