@@ -540,6 +540,26 @@ class AisSystem:
         """Whether an indicator with this hash has been revealed (any status after)."""
         return self.indicator(content_hash).status != Status.NONE
 
+    def is_valid_signature(self, account: str, digest: bytes, signature: bytes) -> bool:
+        """Whether contract ``account`` accepts ``signature`` for ``digest`` (EIP-1271).
+
+        The pool's check for a membership held by a contract wallet: an
+        account without code, or one that reverts or answers anything but
+        the magic value ``0x1626ba7e``, does not accept it.
+        """
+        who = Web3.to_checksum_address(account)
+        w3 = self.chain.w3
+        if not w3.eth.get_code(who):
+            return False
+        data = keccak(text="isValidSignature(bytes32,bytes)")[:4] + encode(
+            ["bytes32", "bytes"], [digest, signature]
+        )
+        try:
+            answer = bytes(w3.eth.call({"to": who, "data": data}))
+        except Exception:  # noqa: BLE001 - a reverting or odd wallet simply does not accept
+            return False
+        return answer[:4] == bytes.fromhex("1626ba7e")
+
     def submitter_of(self, content_hash: bytes) -> str | None:
         """The firm that holds the indicator, if revealed."""
         state = self.indicator(content_hash)

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
-from eth_account.messages import encode_defunct
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 
 from sharing.errors import AccessDenied, InputError, SharingError
 from sharing.pool.access import (
+    DOMAIN_NAME,
     REQUEST_VERSION,
     Action,
     ChainView,
@@ -167,7 +168,8 @@ def deny_reason(call: object) -> DenyReason:
 # ---------------------------------------------------------------------------
 
 
-def test_pool_request__exact_text_format() -> None:
+def test_pool_request__typed_data_fields() -> None:
+    recipients = tuple(sorted((firm_small.address, firm_core.address), key=str.lower))
     req = PoolRequest(
         action=Action.PUT,
         requester=firm_critical.address,
@@ -176,43 +178,40 @@ def test_pool_request__exact_text_format() -> None:
         nonce=bytes(range(16)),
         issued=NOW,
         expires=NOW + 300,
-        content_hash=bytes(32),
-        recipients=tuple(sorted((firm_small.address, firm_core.address), key=str.lower)),
+        content_hash=bytes(range(32)),
+        recipients=recipients,
     )
-    expected = "\n".join(
-        [
-            "sharing-pool-request/2",
-            "action: put",
-            "content-hash: 0x" + "00" * 32,
-            "recipients: "
-            + ",".join(sorted((firm_small.address, firm_core.address), key=str.lower)),
-            f"requester: {firm_critical.address}",
-            "chain-id: 31337",
-            f"pool: {POOL}",
-            "nonce: 0x000102030405060708090a0b0c0d0e0f",
-            f"issued: {NOW}",
-            f"expires: {NOW + 300}",
-        ]
-    )
-    assert req.text() == expected
-    assert PoolRequest.parse(expected) == req
+    typed = req.typed_data()
+    assert typed["primaryType"] == "PoolRequest"
+    assert typed["domain"] == {
+        "name": DOMAIN_NAME, "version": REQUEST_VERSION, "chainId": CHAIN_ID,
+        "verifyingContract": POOL,
+    }
+    assert typed["message"] == {
+        "action": "put",
+        "contentHash": "0x" + bytes(range(32)).hex(),
+        "recipients": list(recipients),
+        "requester": firm_critical.address,
+        "nonce": "0x000102030405060708090a0b0c0d0e0f",
+        "issued": NOW,
+        "expires": NOW + 300,
+    }
+    assert PoolRequest.parse(req.text()) == req
+    # Any JSON spelling of the same typed data is the same request.
+    assert PoolRequest.parse(json.dumps(typed, indent=1)) == req
     listing = PoolRequest(
-        action=Action.LIST,
-        requester=firm_core.address,
-        chain_id=1,
-        pool=POOL,
-        nonce=bytes(16),
-        issued=0,
-        expires=5,
+        action=Action.LIST, requester=firm_core.address, chain_id=1, pool=POOL,
+        nonce=bytes(16), issued=0, expires=5,
     )
-    assert listing.text().splitlines()[:2] == [REQUEST_VERSION, "action: list"]
-    assert "content-hash" not in listing.text() and "recipients" not in listing.text()
+    message = listing.typed_data()["message"]
+    assert message["contentHash"] == "0x" + "00" * 32 and message["recipients"] == []
+    assert PoolRequest.parse(listing.text()).content_hash is None
 
 
 def test_make_request__signature_recovers_to_requester() -> None:
     signed = request(firm_core, "list")
-    signer = Account.recover_message(encode_defunct(text=signed.text), signature=signed.signature)
-    assert signer == firm_core.address
+    message = encode_typed_data(full_message=json.loads(signed.text))
+    assert Account.recover_message(message, signature=signed.signature) == firm_core.address
     assert PoolRequest.parse(signed.text).requester == firm_core.address
 
 
@@ -222,24 +221,36 @@ def test_sign_request__with_someone_elses_key__raises() -> None:
         sign_request(attacker, req)
 
 
+def _mangled(change: object) -> str:
+    assert callable(change)
+    data = json.loads(request(firm_core, "list").text)
+    change(data)
+    return json.dumps(data)
+
+
 @pytest.mark.parametrize(
-    "mangle",
+    "change",
     [
-        lambda t: t + "\n",
-        lambda t: t.replace("action: list", "action: delete"),
-        lambda t: t.replace(REQUEST_VERSION, "sharing-pool-request/1"),  # the old format
-        lambda t: t.replace("issued: ", "issued: +"),
-        lambda t: "\n".join(line for line in t.split("\n") if not line.startswith("issued: ")),
-        lambda t: t.replace("requester: 0x", "requester: 0X"),
-        lambda t: t.replace("chain-id: 31337", "chain-id: 031337"),
-        lambda t: t + "\nextra: 1",
-        lambda t: "\n".join(reversed(t.split("\n"))),
+        lambda d: d["message"].update(action="delete"),
+        lambda d: d["domain"].update(version="2"),  # another format
+        lambda d: d["domain"].update(name="other-protocol"),
+        lambda d: d["message"].update(issued=str(NOW)),
+        lambda d: d["message"].pop("issued"),
+        lambda d: d["message"].update(requester=d["message"]["requester"].lower()),
+        lambda d: d["domain"].update(chainId="31337"),
+        lambda d: d["message"].update(extra=1),
+        lambda d: d["types"]["PoolRequest"][4].update(type="bytes32"),
+        lambda d: d.update(primaryType="Mail"),
+        lambda d: d["message"].update(contentHash="0x" + "AB" * 32),
     ],
 )
-def test_pool_request_parse__non_canonical_text__malformed(mangle: object) -> None:
-    assert callable(mangle)
-    text = mangle(request(firm_core, "list").text)
+def test_pool_request_parse__non_canonical_typed_data__malformed(change: object) -> None:
+    text = _mangled(change)
     assert deny_reason(lambda: PoolRequest.parse(text)) is DenyReason.MALFORMED
+
+
+def test_pool_request_parse__not_json__malformed() -> None:
+    assert deny_reason(lambda: PoolRequest.parse("action: list")) is DenyReason.MALFORMED
 
 
 def test_pool_request__expires_before_issued__invalid() -> None:
@@ -550,7 +561,8 @@ def test_get__signed_by_impostor__denied(
     # The attacker writes a request in firm_core's name and signs it with its own key.
     item = bundles[Tlp.GREEN]
     text = request(firm_core, "get", item.content_hash).text
-    forged = SignedRequest(text, bytes(attacker.sign_message(encode_defunct(text=text)).signature))
+    message = encode_typed_data(full_message=json.loads(text))
+    forged = SignedRequest(text, bytes(attacker.sign_message(message).signature))
     assert (
         deny_reason(lambda: full_store.get(item.content_hash, forged)) is DenyReason.BAD_SIGNATURE
     )
@@ -661,8 +673,11 @@ def test_get__malformed_request__denied(
     full_store: PoolStore, bundles: dict[Tlp, SyntheticIndicator]
 ) -> None:
     item = bundles[Tlp.GREEN]
-    text = request(firm_core, "get", item.content_hash).text.replace("expires: ", "expires: +")
-    signed = SignedRequest(text, bytes(firm_core.sign_message(encode_defunct(text=text)).signature))
+    data = json.loads(request(firm_core, "get", item.content_hash).text)
+    data["message"]["extra"] = "field"  # signed, but not a pool request
+    text = json.dumps(data)
+    signature = firm_core.sign_message(encode_typed_data(full_message=data)).signature
+    signed = SignedRequest(text, bytes(signature))
     assert deny_reason(lambda: full_store.get(item.content_hash, signed)) is DenyReason.MALFORMED
 
 
