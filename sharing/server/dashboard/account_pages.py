@@ -32,13 +32,13 @@ def render_account(snap: Snapshot, view: AccountView, names: Mapping[str, str]) 
     now = snap.timestamp
     acc = view.access
     if acc.pool_open:
-        until = e(acc.source)
+        until = "while a member (the pool is open to every member)"
     elif acc.until_time is not None:
         until = (f'epoch <data id="access-until-epoch" value="{acc.until_epoch}">'
                  f"{acc.until_epoch}</data>, ends {when(acc.until_time, now)} "
-                 f'<span class="muted">({e(utc(acc.until_time))}; {e(acc.source)})</span>')
+                 f'<span class="muted">({e(utc(acc.until_time))})</span>')
     else:
-        until = e(acc.source)
+        until = "no access: a verified indicator (or a grant by governance) gives it"
     role = (
         f"{TIER_NAMES[view.tier]} member" if view.tier is not None else "not a member"
     ) + (f", panellist on seat {view.seat.index + 1}" if view.seat else "")

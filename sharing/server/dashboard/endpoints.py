@@ -222,7 +222,9 @@ def routes(ctx: ServerContext) -> list[BaseRoute]:
             if token:
                 ctx.auth.verify(token)  # a session cookie: verified again on every request
             else:
-                issued = ctx.auth.exchange(str(form.get("message", "")), signature)
+                # A browser submits form text with CRLF line breaks; EIP-4361 text uses LF.
+                text = str(form.get("message", "")).replace("\r\n", "\n")
+                issued = ctx.auth.exchange(text, signature)
                 token, expires_at = issued.token, issued.expires_at
         except AuthError as exc:
             return await run_in_threadpool(signin_page, request, status=400, error=str(exc))

@@ -1,0 +1,137 @@
+"""The dashboard over HTTP without a browser: errors, sign-in, cookies, the live block, the data.
+
+These run against the same uvicorn server as the browser tests (plain
+``httpx`` requests), so they also run where Chromium is absent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from eth_account import Account
+from eth_account.messages import encode_defunct
+
+from sharing.chain.ais import Status
+from sharing.demo import REVEAL_WINDOW
+from sharing.server.dashboard.snapshot import STAGE_VOTING, read_snapshot
+
+
+def _get(served: Any, path: str, token: str | None = None) -> httpx.Response:
+    cookies = {"sharing_session": token} if token else None
+    return httpx.get(served.url(path), cookies=cookies, follow_redirects=False, timeout=30)
+
+
+def test_indicator_page__unknown_or_malformed_id__404_and_400(served: Any) -> None:
+    missing = _get(served, "/indicators/0x" + "ab" * 32)
+    assert missing.status_code == 404 and "No such indicator" in missing.text
+    malformed = _get(served, "/indicators/0x1234")
+    assert malformed.status_code == 400 and "Not an indicator id" in malformed.text
+
+
+def test_account__signed_out__redirected_to_sign_in(served: Any) -> None:
+    response = _get(served, "/account")
+    assert response.status_code == 303 and response.headers["location"] == "/signin"
+    forged = _get(served, "/account", token="not-a-token")
+    assert forged.status_code == 303
+
+
+def test_signin__siwe_signature__sets_an_httponly_samesite_cookie(served: Any) -> None:
+    firm = served.members["core"]
+    key = served.ctx.chain.key_of(firm)
+    with httpx.Client(base_url=served.base_url, timeout=30) as client:
+        page = client.get("/signin", params={"address": firm})
+        assert page.status_code == 200
+        message = _hidden_message(page.text)
+        assert f"\n{firm}\n" in message and served.ctx.auth.domain in message
+        signature = Account.from_key(key).sign_message(encode_defunct(text=message)).signature
+        done = client.post("/signin", data={"message": message,
+                                            "signature": "0x" + bytes(signature).hex()})
+        assert done.status_code == 303 and done.headers["location"] == "/account"
+        cookie = done.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+        account = client.get("/account")
+        assert account.status_code == 200 and firm in account.text
+        # The nonce was spent: the same signed message does not sign in twice.
+        again = client.post("/signin", data={"message": message,
+                                             "signature": "0x" + bytes(signature).hex()})
+        assert again.status_code == 400 and "unknown nonce" in again.text
+
+
+def test_signin__wrong_signer_or_token__refused_with_the_reason(served: Any) -> None:
+    firm, other = served.members["core"], served.members["small"]
+    with httpx.Client(base_url=served.base_url, timeout=30) as client:
+        message = _hidden_message(client.get("/signin", params={"address": firm}).text)
+        forged = Account.from_key(served.ctx.chain.key_of(other)).sign_message(
+            encode_defunct(text=message)).signature
+        refused = client.post("/signin", data={"message": message,
+                                               "signature": "0x" + bytes(forged).hex()})
+        assert refused.status_code == 400 and "bad signature" in refused.text
+        assert "sharing_session" not in refused.headers.get("set-cookie", "")
+        bad_token = client.post("/signin", data={"token": "abc.def"})
+        assert bad_token.status_code == 400 and "malformed" in bad_token.text
+        nothing = client.post("/signin", data={})
+        assert nothing.status_code == 400
+        good = client.post("/signin", data={"token": served.tokens[firm]})
+        assert good.status_code == 303 and "httponly" in good.headers["set-cookie"].lower()
+        bad_address = client.get("/signin", params={"address": "0x12"})
+        assert bad_address.status_code == 400 and "not an Ethereum address" in bad_address.text
+
+
+def _hidden_message(page: str) -> str:
+    import html
+
+    found = re.search(r'<input type="hidden" name="message" value="([^"]*)">', page)
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_pages__security_headers_and_live_block(served: Any) -> None:
+    response = _get(served, "/")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    with served.ctx.lock:
+        block = served.ctx.chain.w3.eth.block_number
+    assert _get(served, "/live.json").json()["block"] == block
+
+
+def test_snapshot__price_index_recovers_as_the_contract_computes(served: Any,
+                                                                  changed_chain) -> None:
+    """Every tactic's index on the page is the contract's, as epochs pass after verified reports."""
+    ctx = changed_chain
+    with ctx.lock:
+        epoch = int(ctx.system.call("EPOCH_LENGTH"))
+        for _ in range(3):
+            snap = read_snapshot(ctx.system)
+            assert [p.now_bps for p in snap.prices] == [
+                ctx.system.price_index(c) for c in range(len(snap.prices))
+            ]
+            moved = [p for p in snap.prices if p.verified_reports]
+            assert moved, "the demo verified indicators in some tactics"
+            assert all(p.points[-1] == (snap.timestamp, p.now_bps) for p in snap.prices)
+            ctx.chain.advance_time(epoch)
+
+
+def test_account__panellist__awaiting_vote_until_it_votes(served: Any, changed_chain) -> None:
+    ctx = changed_chain
+    pending = served.members.indicators["E"]
+    label = "0x" + pending.content_hash.hex()
+    with ctx.lock:
+        panellist = str(ctx.system.call("seat_holder", 0))
+        ctx.chain.advance_time(REVEAL_WINDOW)
+    token = ctx.auth.issue(panellist).token
+    page = _get(served, "/account", token)
+    awaiting = re.search(r'<table id="awaiting">.*?</table>', page.text, re.S)
+    assert awaiting is not None and label in awaiting.group(0)
+    with ctx.lock:
+        ctx.system.vote(panellist, pending.content_hash, True, pending.score_x10, pending.scope)
+        state = ctx.system.indicator(pending.content_hash)
+    assert state.status == Status.PENDING
+    page = _get(served, "/account", token)
+    assert '<table id="awaiting">' not in page.text and "nothing awaits your vote" in page.text
+    indicators = _get(served, "/indicators").text
+    voting = re.search(r'<table id="stage-voting">.*?</table>', indicators, re.S)
+    assert voting is not None and label in voting.group(0) and STAGE_VOTING in voting.group(0)
+    assert "1 valid, 0 invalid" in voting.group(0)
