@@ -21,20 +21,31 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from eth_utils import keccak
 
 from sharing.bots.panel import PanelBot, Submission, ballots, decided_early
-from sharing.chain.ais import AisSystem, Status, commitment_of, new_salt
+from sharing.chain.ais import (
+    ZERO_ADDRESS,
+    AisSystem,
+    Status,
+    commitment_of,
+    new_salt,
+    opaque_key,
+)
+from sharing.chain.batch import BatchDriver, LogDecoder, is_dev_node
 from sharing.chain.connect import Chain
 from sharing.chain.pesim import PesimSystem
 from sharing.chain.pesim_equilibrium import fixed_equilibrium_messages, recommended_collateral
-from sharing.errors import AccessDenied, ChainError, InputError
+from sharing.errors import AccessDenied, InputError
 from sharing.models.ids_game import IDSGame, parse_instance, social_optimum
 from sharing.models.pesim import equilibrium_messages, lindahl_prices
 from sharing.pesim_fixed import FixedMessage
 from sharing.pool.access import make_request
 from sharing.pool.store import PoolStore
+from sharing.simulation import funding
 from sharing.simulation.faults import node_guard
 from sharing.simulation.regimes import NEUTRAL_PRICE, UNIT_WEI, Regime, TierParams
+from sharing.standards.stix import CATEGORIES
 from sharing.standards.synthetic import generate_indicator
 
 FloatArray = npt.NDArray[np.float64]
@@ -43,7 +54,6 @@ BoolArray = npt.NDArray[np.bool_]
 REVEAL_WINDOW = 60
 VOTE_WINDOW = 600
 EPOCH = 86_400
-FUND_WEI = 10**22
 
 
 @dataclass
@@ -97,6 +107,12 @@ class Alliance:
     phase: str = "idle"
     #: The PESIM security-investment rounds of regime 5, if configured.
     pesim: PesimRounds | None = None
+    #: Firms that read the pool store each round (None: every firm).
+    pool_readers: tuple[int, ...] | None = None
+    #: Batched sending and reading on a development node (anvil); None elsewhere.
+    driver: BatchDriver | None = None
+    #: Decodes the alliance's events from receipts of either path.
+    logs: LogDecoder | None = None
     _round: int = field(default=0, repr=False)
 
     @classmethod
@@ -108,25 +124,40 @@ class Alliance:
         panel_kinds: tuple[str, ...],
         seed: int,
         junk_rate: float = 0.0,
+        rounds: int = 1,
+        max_reward_wei: int = 0,
     ) -> Alliance:
-        """Deploy, register the firms and appoint the panel; fund the pool."""
+        """Deploy, register the firms and appoint the panel; fund the pool for ``rounds``.
+
+        On anvil, accounts beyond the node's are derived and funded here,
+        and every round is sent through the batch driver. The funder's
+        balance is checked against the run (:mod:`sharing.simulation.funding`)
+        before the first transaction.
+        """
         need = 1 + len(tiers) + len(panel_kinds)
-        if len(chain.accounts) < need:
-            raise ChainError(
-                f"the simulation needs {need} unlocked accounts, the chain has "
-                f"{len(chain.accounts)} (start anvil with --accounts {need})"
-            )
-        gov = chain.accounts[0]
-        firm_addrs = chain.accounts[1 : 1 + len(tiers)]
-        panel_addrs = chain.accounts[1 + len(tiers) : need]
-        system = AisSystem.deploy(chain, governance=gov, epoch_length=EPOCH)
-        system.alliance.transact_many(
-            [("register_member", (a, t), gov) for a, t in zip(firm_addrs, tiers, strict=True)]
+        driver = BatchDriver(chain) if is_dev_node(chain) else None
+        accounts = funding.actors(chain, need, driver)
+        gov = accounts[0]
+        firm_addrs = accounts[1 : 1 + len(tiers)]
+        panel_addrs = accounts[1 + len(tiers) : need]
+        budget = funding.plan(
+            len(tiers), len(panel_addrs), rounds, max_reward_wei, int(chain.w3.eth.gas_price)
         )
-        for a in panel_addrs:
-            system.appoint_panellist(a)
+        funding.check_and_fund(chain, driver, gov, firm_addrs, panel_addrs, budget)
+        system = AisSystem.deploy(chain, governance=gov, epoch_length=EPOCH)
+        registrations = [
+            ("register_member", (a, t), gov) for a, t in zip(firm_addrs, tiers, strict=True)
+        ]
+        appointments = [("appoint_panellist", (a, ZERO_ADDRESS), gov) for a in panel_addrs]
+        if driver is not None:
+            driver.transact_many(system.alliance, registrations + appointments)
+        else:
+            system.alliance.transact_many(registrations)
+            for a in panel_addrs:
+                system.appoint_panellist(a)
         system.set_windows(REVEAL_WINDOW, VOTE_WINDOW)
-        system.fund(FUND_WEI)
+        if budget.pool_wei:
+            system.fund(budget.pool_wei)
         firms = [
             Firm(a, t, params.knowledge[t], params.risk[t])
             for a, t in zip(firm_addrs, tiers, strict=True)
@@ -145,7 +176,23 @@ class Alliance:
             np.random.default_rng(seed),
             junk_rate=junk_rate,
             ally=ally,
+            driver=driver,
+            logs=LogDecoder(system.alliance.artifact.abi, system.address),
         )
+
+    def _transact_many(self, calls: list[tuple[str, tuple[Any, ...], str]]) -> list[dict[str, Any]]:
+        """One phase of a round: batched on anvil, pipelined one by one elsewhere."""
+        if self.driver is not None:
+            return self.driver.transact_many(self.system.alliance, calls)
+        return self.system.alliance.transact_many(calls)
+
+    def _access(self) -> BoolArray:
+        """``has_access`` of every firm (one batched request on anvil)."""
+        s = self.system
+        if self.driver is not None:
+            calls = [("has_access", (f.address,)) for f in self.firms]
+            return np.array(self.driver.call_many(s.alliance, calls), dtype=bool)
+        return np.array([s.has_access(f.address) for f in self.firms], dtype=bool)
 
     # ------------------------------------------------------------------ set-up
 
@@ -194,21 +241,22 @@ class Alliance:
         subs: list[Submission] = []
         terms: list[tuple[bytes, int, int]] = []
         bundles: dict[bytes, str] = {}
+        draw = _bundled if self.pool is not None else _sealed
         for f, share in zip(self.firms, shares, strict=True):
             if share:
-                ind = generate_indicator(rng, tlp="green")
+                ind = draw(rng)
                 subs.append(Submission(ind.content_hash, f.address, True, ind.score_x10, ind.scope))
                 terms.append((ind.semantic_key, ind.category, ind.indicator_class))
                 bundles[ind.content_hash] = ind.bundle_json
         junk = 0
         if self.ally is not None and self.junk_rate > 0 and rng.random() < self.junk_rate:
-            ind = generate_indicator(rng, tlp="green")
+            ind = draw(rng)
             subs.append(Submission(ind.content_hash, self.ally, False, ind.score_x10, ind.scope))
             terms.append((ind.semantic_key, ind.category, ind.indicator_class))
             junk = 1
         salts = [new_salt() for _ in subs]
         self.phase = "commit"
-        s.alliance.transact_many(
+        self._transact_many(
             [
                 (
                     "commit",
@@ -218,9 +266,9 @@ class Alliance:
                 for sub, salt, (key, c, k) in zip(subs, salts, terms, strict=True)
             ]
         )
-        chain.mine()
+        chain.mine()  # a reveal is refused in its commit's block (estimates run on the latest)
         self.phase = "reveal"
-        s.alliance.transact_many(
+        self._transact_many(
             [
                 ("reveal", (sub.content_hash, key, c, k, salt), sub.submitter)
                 for sub, salt, (key, c, k) in zip(subs, salts, terms, strict=True)
@@ -239,15 +287,13 @@ class Alliance:
                 for bot, v in cast
             ]
             (decided if decided_early(self.panel, sub, cast, quorum) else undecided).append(sub)
-        s.alliance.transact_many(votes)
+        self._transact_many(votes)
         gov = s.governance
         self.phase = "finalise"
-        receipts = s.alliance.transact_many(
-            [("finalise", (sub.content_hash,), gov) for sub in decided]
-        )
+        receipts = self._transact_many([("finalise", (sub.content_hash,), gov) for sub in decided])
         if undecided:
             chain.advance_time(VOTE_WINDOW)
-            receipts += s.alliance.transact_many(
+            receipts += self._transact_many(
                 [("finalise", (sub.content_hash,), gov) for sub in undecided]
             )
         self.phase = "measure"
@@ -267,17 +313,18 @@ class Alliance:
     def _measure(
         self, shares: BoolArray, subs: list[Submission], receipts: list[dict[str, Any]], junk: int
     ) -> RoundResult:
-        s = self.system
+        logs = self.logs
+        assert logs is not None
         index = {f.address: i for i, f in enumerate(self.firms)}
         n = len(self.firms)
         reward = [0] * n
         for r in receipts:
-            for ev in s.alliance.events(r, "RewardCredited") + s.alliance.events(r, "RewardOwed"):
+            for ev in logs.events(r, "RewardCredited") + logs.events(r, "RewardOwed"):
                 reward[index[ev["firm"]]] += int(ev["amount"])
         statuses = {
             ev["content_hash"]: Status(ev["status"])
             for r in receipts
-            for ev in s.alliance.events(r, "IndicatorFinalised")
+            for ev in logs.events(r, "IndicatorFinalised")
         }
         verified = np.zeros(n, dtype=bool)
         junk_verified = expired = 0
@@ -289,7 +336,7 @@ class Alliance:
                 junk_verified += status == Status.VERIFIED
             elif status == Status.VERIFIED:
                 verified[index[sub.submitter]] = True
-        access = np.array([s.has_access(f.address) for f in self.firms])
+        access = self._access()
         k = self.knowledge
         pooled = float(k @ verified)
         readable = (pooled - k * verified) * access
@@ -336,7 +383,9 @@ class Alliance:
                 self.pool.put(bundles[sub.content_hash], req)
                 mine[sub.content_hash] = index[sub.submitter]
         k = self.knowledge
-        for i, f in enumerate(self.firms):
+        readers = range(len(self.firms)) if self.pool_readers is None else self.pool_readers
+        for i in readers:
+            f = self.firms[i]
             req = make_request(
                 chain.key_of(f.address), action="list", chain_id=chain.chain_id, pool=s.address
             )
@@ -358,6 +407,54 @@ class Alliance:
         genesis = int(self.system.call("GENESIS_TIME"))
         next_epoch_start = genesis + ((now - genesis) // EPOCH + 1) * EPOCH
         self.chain.advance_time(next_epoch_start - now + 1)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a firm commits and reveals in a round, and the bundle the pool would store."""
+
+    content_hash: bytes
+    semantic_key: bytes
+    category: int
+    indicator_class: int
+    score_x10: int
+    scope: int
+    bundle_json: str
+
+
+def _bundled(rng: np.random.Generator) -> Drawn:
+    """A full synthetic STIX bundle (built and validated: ~60 ms), for rounds the pool reads."""
+    ind = generate_indicator(rng, tlp="green")
+    return Drawn(
+        ind.content_hash,
+        ind.semantic_key,
+        ind.category,
+        ind.indicator_class,
+        ind.score_x10,
+        ind.scope,
+        ind.bundle_json,
+    )
+
+
+def _sealed(rng: np.random.Generator) -> Drawn:
+    """Sealed content for rounds nobody reads off chain (the dynamics, the N-firm profiles).
+
+    The chain sees only hashes and declared terms: a fresh content hash with
+    its own hash as semantic key (opaque content, :func:`~sharing.chain.ais.opaque_key`),
+    and drawn terms (category, class, a score of 0.1 to 10.0, scope). Under the
+    regimes' neutral multipliers the reward depends on none of them, so the
+    payoffs are those of a full bundle, without its 60 ms of STIX building.
+    """
+    content_hash = keccak(rng.bytes(32))
+    return Drawn(
+        content_hash,
+        opaque_key(content_hash),
+        int(rng.integers(len(CATEGORIES))),
+        int(rng.integers(2)),
+        int(rng.integers(1, 101)),
+        int(rng.integers(3)),
+        "",
+    )
 
 
 @dataclass
@@ -424,4 +521,3 @@ class PesimRounds:
                 result.payoff[i] += utility
                 result.pesim_tax_wei[i] = out.transfers[j]
         return self.system.contract.transactions - tx0
-

@@ -126,12 +126,13 @@ def empirical_game(alliance: Alliance, regime: Regime, seed: int) -> dict[str, A
         alliance.pool = PoolStore(
             alliance.system, chain_id=chain.chain_id, pool_address=alliance.system.address
         )
+        alliance.pool_readers = (0, 1)  # only the pair's payoffs enter the 2x2 game
         shares = np.zeros(n, dtype=bool)
         shares[0], shares[1] = a, b
         try:
             res = alliance.play_round(shares, seed=seed)
         finally:
-            alliance.pool = store
+            alliance.pool, alliance.pool_readers = store, None
             chain.revert(snap)
         i, j = 1 - int(a), 1 - int(b)
         # Only the pair acts; idle firms' knowledge never reaches the pair.
@@ -226,7 +227,17 @@ def simulate(
     """Run every regime of ``cfg`` on ``chain``; see the module docstring."""
     started = time.perf_counter()
     regimes = build_regimes(cfg.params)
-    alliance = Alliance.create(chain, cfg.tiers(), cfg.params, cfg.panel, cfg.seed, cfg.junk_rate)
+    max_reward = max(max(regimes[n].schedule().base_wei) for n in cfg.regimes)
+    alliance = Alliance.create(
+        chain,
+        cfg.tiers(),
+        cfg.params,
+        cfg.panel,
+        cfg.seed,
+        cfg.junk_rate,
+        rounds=cfg.rounds,
+        max_reward_wei=max_reward,
+    )
     tx0 = alliance.system.alliance.transactions
     base = chain.snapshot()
     out: dict[str, RegimeResult] = {}

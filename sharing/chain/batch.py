@@ -1,0 +1,399 @@
+"""A driver near a development node's speed: many signed transactions per block, in batches.
+
+The one-transaction path (:mod:`sharing.chain.transactions`) sends, waits
+for a receipt and decodes it through web3 - one HTTP round trip or more per
+call, one block per transaction on an automining node. On a development
+node (anvil) a simulation sends thousands of independent transactions per
+phase, so :class:`BatchDriver` does what the node can take instead:
+
+* **signs locally** (legacy EIP-155 transactions, signed with libsecp256k1
+  through ``coincurve``: no web3 formatting per transaction);
+* **sends in batched JSON-RPC requests** (one HTTP request carries a block's
+  worth of ``eth_sendRawTransaction``), with automining switched off, and
+  mines **one block per batch** (``evm_mine``), the batch sized to the
+  block's gas limit;
+* **pins the base fee** of each batch block (``anvil_setNextBlockBaseFeePerGas``):
+  full blocks would otherwise raise it 12.5 % a block, so that a long run
+  would price itself out of its own accounts;
+* **reads receipts and view calls in batches** (``eth_getTransactionReceipt``,
+  ``eth_call``) and decodes logs from a topic table (:class:`LogDecoder`),
+  with no per-event web3 machinery.
+
+Transactions of one batch must not depend on each other except through
+their sender's nonce order (the node orders a block by fee, then nonce):
+callers send one phase at a time (all commits, then all reveals, ...). A
+transaction mined with status 0 is replayed as a call for its revert reason
+(:class:`~sharing.errors.RevertError`); one that ran out of a cached gas
+limit is sent again alone, with a fresh estimate, as the one-transaction
+path does.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import coincurve
+import requests
+import rlp
+from eth_abi import decode
+from eth_account.hdaccount import key_from_seed, seed_from_mnemonic
+from eth_utils import keccak, to_checksum_address
+from hexbytes import HexBytes
+
+from sharing.errors import ChainError
+
+if TYPE_CHECKING:
+    from sharing.chain.connect import Chain
+    from sharing.chain.contract import Handle
+
+#: Base fee pinned on every batch block, and the gas price the batch pays (1 gwei).
+PINNED_BASE_FEE = 10**9
+#: Largest number of requests in one JSON-RPC batch.
+MAX_REQUESTS = 1000
+#: Value transfers cost exactly this much gas.
+TRANSFER_GAS = 21_000
+
+
+class RpcError(ChainError):
+    """A JSON-RPC request was answered with an error."""
+
+
+@dataclass
+class Rpc:
+    """Raw JSON-RPC over one keep-alive HTTP session: single calls and batches."""
+
+    url: str
+    timeout: float = 120.0
+    _session: requests.Session = field(default_factory=requests.Session, repr=False)
+    _ids: itertools.count[int] = field(default_factory=itertools.count, repr=False)
+
+    def call(self, method: str, *params: Any) -> Any:
+        """One request; its result, or :class:`RpcError` with the node's message."""
+        (answer,) = self.batch([(method, list(params))], raise_errors=True)
+        return answer
+
+    def batch(self, calls: Sequence[tuple[str, list[Any]]], raise_errors: bool = True) -> list[Any]:
+        """Results of ``calls`` in order, ``MAX_REQUESTS`` per HTTP request.
+
+        With ``raise_errors=False`` an error answer is returned in place as an
+        :class:`RpcError` (not raised), so a caller can tell which call failed.
+        """
+        out: list[Any] = []
+        for start in range(0, len(calls), MAX_REQUESTS):
+            chunk = calls[start : start + MAX_REQUESTS]
+            ids = [next(self._ids) for _ in chunk]
+            body: list[Any] = [
+                {"jsonrpc": "2.0", "id": i, "method": m, "params": p}
+                for i, (m, p) in zip(ids, chunk, strict=True)
+            ]
+            resp = self._session.post(self.url, json=body, timeout=self.timeout)
+            resp.raise_for_status()
+            answers = resp.json()
+            if not isinstance(answers, list):  # a node refusing the whole batch
+                raise RpcError(f"the node refused a batch request: {answers.get('error')}")
+            by_id = {a.get("id"): a for a in answers}
+            for i, (method, _params) in zip(ids, chunk, strict=True):
+                a = by_id.get(i, {"error": {"message": "no answer in the batch"}})
+                if "error" in a:
+                    err = RpcError(f"{method}: {a['error'].get('message', a['error'])}")
+                    if raise_errors:
+                        raise err
+                    out.append(err)
+                else:
+                    out.append(a.get("result"))
+        return out
+
+
+class FastSigner:
+    """Signs legacy EIP-155 transactions for one key, without web3's per-transaction formatting."""
+
+    def __init__(self, key: bytes, chain_id: int) -> None:
+        self._key = coincurve.PrivateKey(key)
+        self.chain_id = chain_id
+        public = self._key.public_key.format(compressed=False)[1:]
+        self.address = to_checksum_address(keccak(public)[-20:])
+
+    def sign(
+        self, nonce: int, gas_price: int, gas: int, to: bytes, value: int, data: bytes
+    ) -> tuple[bytes, bytes]:
+        """The raw signed transaction and its hash."""
+        unsigned = rlp.encode([nonce, gas_price, gas, to, value, data, self.chain_id, 0, 0])
+        sig = self._key.sign_recoverable(keccak(unsigned), hasher=None)
+        r, s, rec = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:64], "big"), sig[64]
+        v = rec + 35 + 2 * self.chain_id
+        raw = rlp.encode([nonce, gas_price, gas, to, value, data, v, r, s])
+        return raw, keccak(raw)
+
+
+def derive_keys(mnemonic: str, indexes: Sequence[int]) -> list[bytes]:
+    """Private keys at ``m/44'/60'/0'/0/i`` (the seed stretched once, not once per key)."""
+    seed = seed_from_mnemonic(mnemonic, "")
+    return [key_from_seed(seed, f"m/44'/60'/0'/0/{i}") for i in indexes]
+
+
+@dataclass(frozen=True)
+class Call:
+    """One transaction to send: to ``to`` (None: nowhere else matters) from ``sender``."""
+
+    sender: str
+    to: str
+    data: bytes
+    gas: int
+    value: int = 0
+    #: Names the action in errors ("commit").
+    what: str = "transaction"
+
+
+class LogDecoder:
+    """Decodes a contract's events from receipt logs by their topic, for raw or web3 receipts."""
+
+    def __init__(self, abi: list[dict[str, Any]], address: str) -> None:
+        self.address = address.lower()
+        self._events: dict[bytes, tuple[str, list[dict[str, Any]]]] = {}
+        self._topics: dict[str, bytes] = {}
+        for item in abi:
+            if item.get("type") != "event":
+                continue
+            types = ",".join(_abi_type(i) for i in item["inputs"])
+            topic = keccak(text=f"{item['name']}({types})")
+            self._events[topic] = (item["name"], item["inputs"])
+            self._topics[item["name"]] = topic
+
+    def events(self, receipt: dict[str, Any], name: str) -> list[dict[str, Any]]:
+        """The ``name`` events this contract emitted in ``receipt``, as dicts of arguments."""
+        topic = self._topics[name]
+        out = []
+        for log in receipt["logs"]:
+            topics = log["topics"]
+            if not topics or bytes(HexBytes(topics[0])) != topic:
+                continue
+            if str(log["address"]).lower() != self.address:
+                continue
+            out.append(self._decode(topics, bytes(HexBytes(log["data"]))))
+        return out
+
+    def _decode(self, topics: Sequence[Any], data: bytes) -> dict[str, Any]:
+        _name, inputs = self._events[bytes(HexBytes(topics[0]))]
+        plain = [i for i in inputs if not i.get("indexed")]
+        values = iter(decode([_abi_type(i) for i in plain], data))
+        indexed = iter(topics[1:])
+        args: dict[str, Any] = {}
+        for i in inputs:
+            t = _abi_type(i)
+            if i.get("indexed"):
+                (value,) = decode([t], bytes(HexBytes(next(indexed))))
+            else:
+                value = next(values)
+            args[i["name"]] = to_checksum_address(value) if t == "address" else value
+        return args
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    if param["type"].startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in param["components"])
+        return f"({inner}){param['type'][5:]}"
+    return str(param["type"])
+
+
+def is_dev_node(chain: Chain) -> bool:
+    """Whether ``chain`` is an anvil node (batched mining and a pinned base fee work there)."""
+    if chain.kind != "rpc" or not chain.url:
+        return False
+    try:
+        version = str(chain.w3.provider.make_request("web3_clientVersion", []).get("result"))  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - any failure: not a node we can batch on
+        return False
+    return version.lower().startswith("anvil")
+
+
+class BatchDriver:
+    """Sends phases of independent transactions to an anvil node, a block's worth per request."""
+
+    def __init__(self, chain: Chain) -> None:
+        if chain.kind != "rpc" or not chain.url:
+            raise ChainError("the batch driver needs a JSON-RPC development node (anvil)")
+        self.chain = chain
+        self.rpc = Rpc(chain.url)
+        self.chain_id = int(self.rpc.call("eth_chainId"), 16)
+        self._signers: dict[str, FastSigner] = {}
+        self.gas_limit = int(self.rpc.call("eth_getBlockByNumber", "latest", False)["gasLimit"], 16)
+        self.transactions = 0
+
+    def signer(self, address: str) -> FastSigner:
+        """The local signer of one of the chain's accounts (its key must be known)."""
+        address = to_checksum_address(address)
+        signer = self._signers.get(address)
+        if signer is None:
+            signer = FastSigner(self.chain.key_of(address), self.chain_id)
+            self._signers[address] = signer
+        return signer
+
+    # ------------------------------------------------------------------ send
+
+    def send(self, calls: Sequence[Call]) -> list[dict[str, Any]]:
+        """Sign, send and mine ``calls``; their receipts, in order (status checked).
+
+        Raises
+        ------
+        RpcError
+            The node refused a transaction (e.g. insufficient funds); the
+            transactions of the batch before it may have been mined.
+        """
+        if not calls:
+            return []
+        senders = list(dict.fromkeys(c.sender for c in calls))
+        counts = self.rpc.batch([("eth_getTransactionCount", [s, "pending"]) for s in senders])
+        nonce = {s: int(n, 16) for s, n in zip(senders, counts, strict=True)}
+        signed: list[tuple[bytes, bytes]] = []
+        for c in calls:
+            signer = self.signer(c.sender)
+            to = bytes(HexBytes(c.to))
+            n = nonce[signer.address]
+            signed.append(signer.sign(n, PINNED_BASE_FEE, c.gas, to, c.value, c.data))
+            nonce[signer.address] = n + 1
+        blocks: list[list[int]] = [[]]
+        gas = 0
+        for index, c in enumerate(calls):
+            if blocks[-1] and gas + c.gas > self.gas_limit:
+                blocks.append([])
+                gas = 0
+            blocks[-1].append(index)
+            gas += c.gas
+        self.rpc.call("evm_setAutomine", False)
+        try:
+            for block in blocks:
+                self.rpc.call("anvil_setNextBlockBaseFeePerGas", hex(PINNED_BASE_FEE))
+                answers = self.rpc.batch(
+                    [("eth_sendRawTransaction", ["0x" + signed[i][0].hex()]) for i in block],
+                    raise_errors=False,
+                )
+                refused = next((a for a in answers if isinstance(a, RpcError)), None)
+                if refused is not None:
+                    self.rpc.call("evm_mine")  # what was accepted is mined, not left pending
+                    what = calls[block[answers.index(refused)]].what
+                    raise RpcError(f"{what}: {str(refused).split(': ', 1)[-1]}")
+                self.rpc.call("evm_mine")
+        finally:
+            self.rpc.call("evm_setAutomine", True)
+        receipts = self._receipts([h for _, h in signed])
+        self.transactions += len(calls)
+        return receipts
+
+    def _receipts(self, hashes: list[bytes]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any] | None] = [None] * len(hashes)
+        for _attempt in range(3):
+            missing = [i for i, r in enumerate(found) if r is None]
+            answers = self.rpc.batch(
+                [("eth_getTransactionReceipt", ["0x" + hashes[i].hex()]) for i in missing]
+            )
+            for i, a in zip(missing, answers, strict=True):
+                found[i] = a
+            if all(r is not None for r in found):
+                return [_receipt(r) for r in found if r is not None]
+            self.rpc.call("evm_mine")  # a transaction the block had no room for
+        lost = next(i for i, r in enumerate(found) if r is None)
+        raise ChainError(f"transaction 0x{hashes[lost].hex()} was not mined after three blocks")
+
+    def transact_many(
+        self, handle: Handle, calls: Sequence[tuple[str, tuple[Any, ...], str]]
+    ) -> list[dict[str, Any]]:
+        """``(fn, args, sender)`` calls of ``handle``'s contract, batched; their receipts.
+
+        A function's first use is estimated once (against the state before
+        the batch); a transaction that fails is explained (its revert
+        reason) or, out of gas on the cached limit, sent again alone.
+        """
+        if not calls:
+            return []
+        for fn, args, sender in calls:
+            if fn not in handle.gas_limits:
+                tx = {"from": sender, "to": handle.address, "data": handle.calldata(fn, *args)}
+                from sharing.chain.contract import GAS_MARGIN, GAS_PAD, translate_reverts
+
+                with translate_reverts(fn):
+                    estimate = self.chain.w3.eth.estimate_gas(tx)  # type: ignore[arg-type]
+                handle.gas_limits[fn] = int(estimate * GAS_MARGIN) + GAS_PAD
+        batch = [
+            Call(sender, handle.address, handle.calldata(fn, *args), handle.gas_limits[fn], what=fn)
+            for fn, args, sender in calls
+        ]
+        receipts = self.send(batch)
+        handle.transactions += len(calls)
+        for index, receipt in enumerate(receipts):
+            if receipt["status"] == 1:
+                continue
+            fn, args, sender = calls[index]
+            self._explain(handle, fn, batch[index], receipt)
+            handle.gas_limits.pop(fn, None)
+            handle.transactions -= 1  # transact counts it again
+            receipts[index] = handle.transact(fn, *args, sender=sender)
+        return receipts
+
+    def _explain(self, handle: Handle, fn: str, call: Call, receipt: dict[str, Any]) -> None:
+        """Raise the revert reason of a failed transaction (a replay at its block), if any."""
+        from sharing.chain.contract import translate_reverts
+
+        tx = {"from": call.sender, "to": call.to, "data": call.data}
+        with translate_reverts(fn):
+            self.chain.w3.eth.call(tx, block_identifier=receipt["blockNumber"])  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ read
+
+    def call_many(self, handle: Handle, calls: Sequence[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+        """View calls of ``handle``'s contract in one batch, decoded as ``Handle.call`` does."""
+        caller = self.chain.accounts[0] if self.chain.accounts else None
+        requests_ = []
+        for fn, args in calls:
+            data = "0x" + handle.calldata(fn, *args).hex()
+            tx: dict[str, Any] = {"to": handle.address, "data": data}
+            if caller:
+                tx["from"] = caller
+            requests_.append(("eth_call", [tx, "latest"]))
+        answers = self.rpc.batch(requests_)
+        return [
+            _decode_output(handle, fn, bytes(HexBytes(raw)))
+            for (fn, _args), raw in zip(calls, answers, strict=True)
+        ]
+
+    # ------------------------------------------------------------------ funds
+
+    def balances(self, addresses: Sequence[str]) -> list[int]:
+        """The balance of each address, in wei, in one batch."""
+        answers = self.rpc.batch([("eth_getBalance", [a, "latest"]) for a in addresses])
+        return [int(a, 16) for a in answers]
+
+    def top_up(self, funder: str, targets: Sequence[tuple[str, int]]) -> int:
+        """Send each target what it lacks of its amount; the wei sent."""
+        if not targets:
+            return 0
+        have = self.balances([a for a, _ in targets])
+        calls = [
+            Call(funder, a, b"", TRANSFER_GAS, value=need - h, what="fund")
+            for (a, need), h in zip(targets, have, strict=True)
+            if h < need
+        ]
+        self.send(calls)
+        return sum(c.value for c in calls)
+
+
+def _decode_output(handle: Handle, fn: str, raw: bytes) -> Any:
+    """A view call's return data decoded: one value, or a list for several outputs."""
+    item = next(i for i in handle.artifact.abi if i.get("type") == "function" and i["name"] == fn)
+    types = [_abi_type(o) for o in item.get("outputs", [])]
+    values = [
+        to_checksum_address(v) if t == "address" else v
+        for t, v in zip(types, decode(types, raw), strict=True)
+    ]
+    return values[0] if len(values) == 1 else values
+
+
+def _receipt(raw: dict[str, Any]) -> dict[str, Any]:
+    """A raw JSON receipt with the integer fields callers read."""
+    out = dict(raw)
+    out["status"] = int(raw["status"], 16)
+    out["blockNumber"] = int(raw["blockNumber"], 16)
+    out["gasUsed"] = int(raw["gasUsed"], 16)
+    return out
