@@ -89,6 +89,16 @@ class Chain:
         self._tx.nonces.forget(signer.address)
         return signer.address
 
+    def add_key(self, private_key: bytes, source: str = "a derived development key") -> str:
+        """Hold ``private_key`` here: its account signs locally (transactions and pool requests).
+
+        For accounts a development chain did not unlock (a simulation larger
+        than the node's account list); returns the account's address.
+        """
+        signer = Signer.from_key(private_key, source)
+        self._keys[str(signer.address)] = bytes(private_key)
+        return str(self.add_signer(signer))
+
     def signer_of(self, account: str) -> Signer | None:
         """The signer held for ``account``, or None (the node signs, if it can)."""
         if not self.signers:
