@@ -108,7 +108,8 @@ def test_indicator__restricted_content__only_for_readers_the_pool_allows(
 ) -> None:
     strict = served.members.indicators["D"]  # AMBER+STRICT by critical, recipient: core
     objects = json.loads(strict.bundle_json)["objects"]
-    pattern = next(o["pattern"] for o in objects if o["type"] == "indicator")
+    indicator = next(o for o in objects if o["type"] == "indicator")
+    pattern, stix_id = indicator["pattern"], indicator["id"]
     path = f"/indicators/0x{strict.content_hash.hex()}"
     members = served.members
     readers = {"core": True, "critical": True, "small": False, "newcomer": False, None: False}
@@ -125,6 +126,7 @@ def test_indicator__restricted_content__only_for_readers_the_pool_allows(
         page.goto(served.url(path))
         text = page.locator("main").inner_text()
         assert (pattern in text) == sees, name
+        assert (stix_id in page.content()) == sees, name  # not even hidden in the page
         assert (page.locator("#stix").count() == 1) == sees, name
         assert (page.locator("#no-content").count() == 1) != sees, name
         assert "verified" in page.locator("#chain-facts").inner_text()

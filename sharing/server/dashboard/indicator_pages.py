@@ -197,7 +197,8 @@ def render_indicator(
              if ind.claimed_class < len(CLASSES) else number(ind.claimed_class)),
             ("Votes", votes_cell(ind)),
             ("Eligible seats", number(ind.eligible_count)),
-            ("Voting", f"opens {when(ind.vote_opens, now)}, closes {when(ind.vote_closes, now)}"),
+            ("Voting", f"opens {when(ind.vote_opens, now)}, closes {when(ind.vote_closes, now)}"
+             if ind.pending else "closed: decided"),
             ("Price index at reveal", bps(ind.price_bps)),
             ("Median severity (CVSS)", severity(ind)),
             ("Scope", e(SCOPES[ind.scope]) if decided else "-"),
@@ -210,7 +211,9 @@ def render_indicator(
         ("Step", "When", "Block", "Transaction", "Detail"),
         [
             (e(s.label), f"{when(s.timestamp, now)} <span class=muted>{e(utc(s.timestamp))}</span>",
-             number(s.block), tx(s.tx_hash), e(s.detail))
+             number(s.block), tx(s.tx_hash),
+             (address(s.actor, names) + " " if s.actor else "") + e(s.detail)
+             + (" " + wei(s.amount) if s.amount is not None else ""))
             for s in ind.steps
         ],
         table_id="steps",
@@ -232,11 +235,19 @@ def render_indicator(
         table_id="votes",
     )
     if content.json_text is not None:
-        pretty = json.dumps(json.loads(content.json_text), indent=2, sort_keys=True)
+        bundle = json.loads(content.json_text)
+        pretty = json.dumps(bundle, indent=2, sort_keys=True)
+        found = [o for o in bundle.get("objects", []) if o.get("type") == "indicator"]
+        summary = facts(
+            [(k, f"<code class=wrap>{e(o[k])}</code>" if k == "pattern" else e(o[k]))
+             for o in found[:1] for k in ("name", "pattern", "valid_from") if k in o],
+            id_="stix-summary",
+        ) if found else ""
         body = (
             f"<p>Marked <strong>{e(content.tlp)}</strong>; you may read it "
             "(the pool's TLP rule and the chain's access rule, checked for this request).</p>"
-            f'<pre id="stix" tabindex="0"><code>{e(pretty)}</code></pre>'
+            f"{summary}<details><summary>The whole STIX 2.1 bundle</summary>"
+            f'<pre id="stix" tabindex="0"><code>{e(pretty)}</code></pre></details>'
         )
     else:
         who = "You are not signed in." if reader is None else ""

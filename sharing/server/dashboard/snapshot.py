@@ -35,7 +35,11 @@ class Step:
     block: int
     timestamp: int
     tx_hash: str
+    #: Who acted (the firm, the panellist), if one address did.
+    actor: str = ""
     detail: str = ""
+    #: Wei moved by the step (a reward credited or owed).
+    amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -258,22 +262,27 @@ class _History:
             self.revealed_sequences.add(seq)
             committed = self.commits.get(seq)
             if h in self.steps:  # revealed again (a supersede): its new life starts here
-                self.steps[h].append(Step("holder changed", e.block, ts, tx, a["firm"]))
+                self.steps[h].append(
+                    Step("holder changed", e.block, ts, tx, a["firm"], "reveals it now")
+                )
                 self.votes[h] = []
             else:
                 self.order.append(h)
             if committed is not None:
                 c_event, c_ts = committed
                 self.steps[h].append(
-                    Step("committed", c_event.block, c_ts, _hex(c_event.tx_hash), f"sequence {seq}")
+                    Step("committed", c_event.block, c_ts, _hex(c_event.tx_hash),
+                         a["firm"], f"commitment number {seq}")
                 )
             self.steps[h].append(
-                Step("revealed", e.block, ts, tx, f"price index {int(a['price_bps'])} bps")
+                Step("revealed", e.block, ts, tx, a["firm"],
+                     f"price index {int(a['price_bps']) / 10_000:g}x fixed")
             )
         elif name == "IndicatorSuperseded":
             h = bytes(a["content_hash"])
             self.steps[h].append(
-                Step("superseded", e.block, ts, tx, f"{a['displaced']} displaced by {a['firm']}")
+                Step("superseded", e.block, ts, tx, a["displaced"],
+                     "displaced by an older commitment of the same content")
             )
         elif name == "VoteCast":
             h = bytes(a["content_hash"])
@@ -283,18 +292,20 @@ class _History:
             )
             self.votes[h].append(vote)
             verdict = "valid" if vote.valid else "invalid"
-            self.steps[h].append(Step("vote", e.block, ts, tx, f"{vote.panellist}: {verdict}"))
+            self.steps[h].append(Step("vote", e.block, ts, tx, vote.panellist, verdict))
         elif name == "IndicatorFinalised":
             h = bytes(a["content_hash"])
             status = Status(int(a["status"])).name.lower()
-            self.steps[h].append(Step("finalised", e.block, ts, tx, status))
+            self.steps[h].append(Step("finalised", e.block, ts, tx, "", status))
         elif name == "RewardCredited":
             self.steps[bytes(a["content_hash"])].append(
-                Step("reward credited", e.block, ts, tx, f"{int(a['amount'])} wei")
+                Step("reward credited", e.block, ts, tx, a["firm"], "claimable",
+                     int(a["amount"]))
             )
         elif name == "RewardOwed":
             self.steps[bytes(a["content_hash"])].append(
-                Step("reward owed (pool short)", e.block, ts, tx, f"{int(a['amount'])} wei")
+                Step("reward owed", e.block, ts, tx, a["firm"],
+                     "queued: the pool was short", int(a["amount"]))
             )
         elif name == "PriceIndexUpdated":
             self.price_updates[int(a["category"])].append((ts, int(a["new_bps"])))
