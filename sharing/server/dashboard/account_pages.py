@@ -36,7 +36,7 @@ def render_account(snap: Snapshot, view: AccountView, names: Mapping[str, str]) 
     elif acc.until_time is not None:
         until = (f'epoch <data id="access-until-epoch" value="{acc.until_epoch}">'
                  f"{acc.until_epoch}</data>, ends {when(acc.until_time, now)} "
-                 f'<span class="muted">({e(utc(acc.until_time))})</span>')
+                 f'<small class="muted">({e(utc(acc.until_time))})</small>')
     else:
         until = "no access: a verified indicator (or a grant by governance) gives it"
     role = (
@@ -44,8 +44,6 @@ def render_account(snap: Snapshot, view: AccountView, names: Mapping[str, str]) 
     ) + (f", panellist on seat {view.seat.index + 1}" if view.seat else "")
     standing = facts(
         [
-            ("Address", f'<code class="wrap" id="account-address">{e(view.address)}</code>'),
-            ("Role", e(role)),
             ("Reputation", number(view.reputation, "reputation")),
             ("Claimable now", wei(view.claimable, "claimable")),
             ("Owed (the pool was short)", wei(view.owed, "owed")),
@@ -56,6 +54,8 @@ def render_account(snap: Snapshot, view: AccountView, names: Mapping[str, str]) 
     )
     parts = [
         "<h1>My account</h1>",
+        f'<p class="lead"><code class="wrap" id="account-address">{e(view.address)}</code>: '
+        f"{e(role)}.</p>",
         f'<section aria-labelledby="standing-h"><h2 id="standing-h">Standing</h2>{standing}'
         "<p class=muted>Claim with <code>sharing claim</code>; these are the contract's own "
         "figures, the same as <code>sharing member status</code>.</p></section>",

@@ -18,8 +18,8 @@ VERDICT_WORDS = {"yes": "ok", "no": "warn"}
 NO_REPORT = (
     "<p>No simulation report is being served. Produce one with "
     "<code>sharing simulate --regime all --report reports/demo</code> (or "
-    "<code>make demo</code>) and start the server with that folder as its report "
-    "directory.</p>"
+    "<code>make demo</code>) and start the server with it: "
+    "<code>sharing serve --report reports/demo</code>.</p>"
 )
 
 
@@ -87,7 +87,7 @@ def render_incentives(report: SimulationReport | None) -> str:
         for regime, tables in games.items():
             parts.append(
                 f'<div class="card"><h3>{e(regime)}</h3>'
-                + report_table(tables[0], f"{regime}: measured on chain") + "</div>"
+                + report_table(tables[0], "measured on chain") + "</div>"
             )
         parts.append("</div></section>")
     others = [
