@@ -62,7 +62,7 @@ class SnapshotCache:
         self._ctx = ctx
         self._guard = threading.Lock()
         self._snap: Snapshot | None = None
-        self.reads = 0
+        self._timestamps: dict[bytes, int] = {}
 
     def latest_hash(self) -> bytes:
         """Hash of the latest block (one cheap call; the caller holds ``ctx.lock``)."""
@@ -74,8 +74,7 @@ class SnapshotCache:
         with self._guard:
             if self._snap is not None and self._snap.block_hash == latest:
                 return self._snap
-        snap = read_snapshot(self._ctx.system, latest)
-        self.reads += 1
+        snap = read_snapshot(self._ctx.system, latest, self._timestamps)
         with self._guard:
             self._snap = snap
         return snap

@@ -91,12 +91,12 @@ def indicator_rows(
             [
                 link(ind),
                 status_badge(ind),
-                address(ind.submitter, names),
-                tactic(ind.category),
+                wei(ind.reward),
                 votes_cell(ind),
+                tactic(ind.category),
+                address(ind.submitter, names),
                 severity(ind),
                 e(SCOPES[ind.scope]) if ind.status == Status.VERIFIED else "-",
-                wei(ind.reward),
                 (f"{e(last.label)}, {when(last.timestamp, now)}<br>{tx(last.tx_hash)}"
                  if last else "-"),
             ]
@@ -104,9 +104,11 @@ def indicator_rows(
     return rows
 
 
+#: Columns of every indicator table, the ones a person looks for first leftmost (on a
+#: phone the table scrolls sideways inside its box).
 HEADERS = (
-    "Indicator", "Status", "Submitter", "Tactic", "Votes", "Median severity", "Scope",
-    "Reward", "Last step",
+    "Indicator", "Status", "Reward", "Votes", "Tactic", "Submitter", "Median severity",
+    "Scope", "Last step",
 )
 
 

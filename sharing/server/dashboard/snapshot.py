@@ -367,12 +367,18 @@ def price_series(
     return PriceSeries(category, tuple(points), at(now), len(updates))
 
 
-def read_snapshot(system: AisSystem, block_hash: bytes | None = None) -> Snapshot:
+def read_snapshot(
+    system: AisSystem,
+    block_hash: bytes | None = None,
+    timestamps: dict[bytes, int] | None = None,
+) -> Snapshot:
     """Read everything the dashboard shows, at the latest block.
 
     ``block_hash`` is only recorded (the caller read it to key its cache);
     the views are read at the latest block, which is that block unless one
     was mined in between (then the next request reads again).
+    ``timestamps`` (block hash -> time) is filled and reused across calls:
+    a block's time never changes, so each is fetched once per server.
     """
     w3 = system.chain.w3
     latest = w3.eth.get_block("latest")
@@ -380,7 +386,7 @@ def read_snapshot(system: AisSystem, block_hash: bytes | None = None) -> Snapsho
     number = int(latest["number"])
     call = system.call
     logged = events(system, 0, number)
-    timestamp_of: dict[bytes, int] = {}
+    timestamp_of = {} if timestamps is None else timestamps
     for e in logged:
         if e.block_hash not in timestamp_of:
             timestamp_of[e.block_hash] = int(w3.eth.get_block(e.block)["timestamp"])
