@@ -1,0 +1,189 @@
+"""The whole pilot through the CLI only, on a block-a-second node, with keystores it does not know.
+
+deploy -> add members -> appoint a panel -> fund (the ``alliance`` fixture) ->
+submit -> panel pending -> vote -> finalise -> claim -> member status ->
+pool put / get / list; and the submission interrupted between its commit and
+its reveal (the process killed), then resumed from the journal.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from pilot_world import Pilot, bundle_text, run_cli, start_node, stop_node, subprocess_cli
+from web3 import Web3
+
+from sharing.chain.ais import Status, load_deployment
+from sharing.chain.connect import rpc_chain
+from sharing.standards.stix import Tlp
+
+pytestmark = pytest.mark.anvil
+
+REVEAL_SELECTOR = Web3.keccak(text="reveal(bytes32,bytes32,uint256,uint256,bytes32)")[:4].hex()
+
+
+def open_voting(world: Pilot) -> None:
+    """Move the node's clock past the reveal window (60 s) and wait for a block at the new time."""
+    start = world.w3.eth.block_number
+    world.w3.provider.make_request("evm_increaseTime", [61])  # type: ignore[arg-type]
+    while world.w3.eth.block_number <= start:
+        time.sleep(0.2)
+
+
+def system_of(world: Pilot):
+    return load_deployment(rpc_chain(world.node_url), world.deployment)
+
+
+def test_pilot__whole_alliance_through_the_cli(alliance: Pilot) -> None:
+    w = alliance
+    mark = w.proxy.mark()
+    record = json.loads(w.deployment.read_text())
+    assert set(record["contracts"]) == {"AisAlliance", "PesimSettlement"}
+    assert record["evm_version"] == "cancun" and record["genesis_hash"].startswith("0x")
+    for entry in record["contracts"].values():
+        assert entry["abi"] and entry["deploy_block"] > 0
+        assert entry["transaction_hash"].startswith("0x") and len(entry["transaction_hash"]) == 66
+        assert entry["compiler"]["settings"]["evm_version"] == "cancun"
+    assert record["governance"] == w.governance.address
+
+    # A member submits: commit, a later block, reveal.
+    text, item = bundle_text(1)
+    bundle = w.write("a.json", text)
+    r = w.as_("firm_a", "indicator", "submit", "--bundle", str(bundle))
+    assert r.code == 0, r.err
+    submitted = r.json
+    assert len(submitted["transactions"]) == 2 and submitted["resumed"] is False
+    h = submitted["content_hash"]
+    assert h == "0x" + item.content_hash.hex()
+
+    # Panellists see it, vote once voting opens, and anyone finalises.
+    r = w.as_("panel_1", "panel", "pending")
+    assert r.code == 0, r.err
+    row = next(p for p in r.json["pending"] if p["content_hash"] == h)
+    assert row["can_vote"] is False and row["why_not"] == "voting not open yet"
+    open_voting(w)
+    assert next(p for p in w.as_("panel_1", "panel", "pending").json["pending"]
+                if p["content_hash"] == h)["can_vote"] is True
+    for seat in ("panel_1", "panel_2", "panel_3"):
+        r = w.as_(seat, "panel", "vote", h, "--valid", "--cvss", item.cvss_vector,
+                  "--scope", str(item.scope))
+        assert r.code == 0, r.err
+    assert r.json["decidable"] is True
+    r = w.as_("outsider", "finalise", "--all-decidable")
+    assert r.code == 0, r.err
+    [done] = [f for f in r.json["finalised"] if f["content_hash"] == h]
+    assert done["status"] == "verified" and done["reward_wei"] > 0
+
+    # The member sees its reward and pool access, and claims.
+    status = w.as_("firm_a", "member", "status").json
+    assert status["claimable_wei"] == done["reward_wei"] and status["pool_access"] is True
+    assert status["tier_name"] == "critical" and status["reputation"] > 0
+    assert status["access_until_epoch"] is not None
+    balance = w.w3.eth.get_balance(w.firm_a.address)
+    r = w.as_("firm_a", "claim")
+    assert r.code == 0 and r.json["claimed_wei"] == done["reward_wei"]
+    receipt = w.w3.eth.get_transaction_receipt(r.json["transaction"])
+    fee = receipt["gasUsed"] * receipt["effectiveGasPrice"]
+    assert w.w3.eth.get_balance(w.firm_a.address) == balance + done["reward_wei"] - fee
+    assert w.as_("firm_a", "member", "status").json["claimable_wei"] == 0
+
+    # The pool: the submitter puts its bundle; firm_b is a member without access yet.
+    r = w.as_("firm_a", "pool", "put", "--bundle", str(bundle))
+    assert r.code == 0 and r.json["created"] is True, r.err
+    out = w.tmp / "fetched.json"
+    r = w.as_("firm_a", "pool", "get", h, "--out", str(out))
+    assert r.code == 0, r.err
+    assert Web3.keccak(out.read_bytes()).hex().removeprefix("0x") == h[2:]
+    denied = w.as_("firm_b", "pool", "get", h)
+    assert denied.code != 0 and "no pool access" in denied.err
+    assert w.as_("governance", "admin", "grant-access", w.firm_b.address,
+                 "--epochs", "2").code == 0
+    assert w.as_("firm_b", "pool", "get", h).json["tlp"] == "TLP:GREEN"
+    listing = w.as_("firm_b", "pool", "list").json
+    assert h in [b["content_hash"] for b in listing["readable"]]
+    assert w.anyone("pool", "list").json["count"] == 0  # GREEN: not for the unsigned
+
+    # Every transaction of the pilot was signed here: the node signed none.
+    methods = w.proxy.since(mark)
+    assert "eth_sendTransaction" not in methods
+    assert methods.count("eth_sendRawTransaction") >= 8
+
+
+def test_submit__killed_between_commit_and_reveal__resumes_from_the_journal(
+    alliance: Pilot,
+) -> None:
+    w = alliance
+    text, item = bundle_text(2)
+    bundle = w.write("b.json", text)
+    args = ["indicator", "submit", "--bundle", str(bundle), "--rpc-url", w.proxy.url,
+            "--deployment", str(w.deployment), *w.firm_b.key_args(w.password_file), "--json"]
+    nonce = w.nonce("firm_b")
+    w.proxy.arm_hold(2)  # the commit goes through; the reveal never reaches the node
+    child = subprocess_cli(*args)
+    try:
+        assert w.proxy.held.wait(timeout=90), child.stderr.read() if child.poll() else "held"
+        child.kill()
+        child.wait(timeout=10)
+    finally:
+        w.proxy.release.set()
+    assert w.nonce("firm_b") == nonce + 1  # the commit, and only it
+    journal = list((w.deployment.parent / "journal").glob(f"*{item.content_hash.hex()}.json"))
+    assert len(journal) == 1
+    entry = json.loads(journal[0].read_text())
+    assert entry["state"] == "committed" and entry["salt"].startswith("0x")
+    system = system_of(w)
+    assert system.indicator(item.content_hash).status == Status.NONE
+    seq, _, _ = system.call("commitment_of", w.firm_b.address,
+                            bytes.fromhex(entry["commitment"][2:]))
+    assert seq != 0  # the commitment is on chain, and only the journal can reveal it
+
+    # The same command again: no second commit, the journalled one is revealed.
+    mark = w.proxy.mark()
+    r = run_cli(*args)
+    assert r.code == 0, r.err
+    assert r.json["resumed"] is True and len(r.json["transactions"]) == 1
+    assert w.nonce("firm_b") == nonce + 2
+    raw = w.proxy.raw_sends[-1]
+    assert w.proxy.since(mark).count("eth_sendRawTransaction") == 1
+    tx = w.w3.eth.get_transaction(r.json["transactions"][0])
+    assert tx["input"].hex().removeprefix("0x").startswith(REVEAL_SELECTOR.removeprefix("0x"))
+    assert raw  # the raw bytes went through the proxy, signed here
+    state = system.indicator(item.content_hash)
+    assert state.status == Status.PENDING and state.submitter == w.firm_b.address
+    assert json.loads(journal[0].read_text())["state"] == "revealed"
+
+    # And a third run sends nothing: the submission is done.
+    again = w.nothing_sent("firm_b", lambda: run_cli(*args))
+    assert "already held by" in again.err
+
+
+def test_submit__pool_would_refuse__nothing_committed(alliance: Pilot) -> None:
+    w = alliance
+    text, _ = bundle_text(3, tlp=Tlp.RED)
+    red = w.write("red.json", text)
+    r = w.nothing_sent("firm_a", lambda: w.as_("firm_a", "indicator", "submit",
+                                                "--bundle", str(red)))
+    assert "TLP:RED" in r.err
+    unmarked = json.loads(bundle_text(4)[0])
+    unmarked["objects"] = [o for o in unmarked["objects"] if o["type"] != "marking-definition"]
+    for o in unmarked["objects"]:
+        o.pop("object_marking_refs", None)
+    path = w.write("unmarked.json", json.dumps(unmarked))
+    r = w.nothing_sent("firm_a", lambda: w.as_("firm_a", "indicator", "submit",
+                                                "--bundle", str(path)))
+    assert "no TLP marking" in r.err
+
+
+def test_deploy__chain_without_cancun__refused_before_anything(world: Pilot) -> None:
+    proc, url = start_node("--hardfork", "shanghai")
+    try:
+        w3 = Web3(Web3.HTTPProvider(url))
+        before = w3.eth.get_transaction_count(w3.eth.accounts[0])
+        r = run_cli("deploy", "--rpc-url", url, "--deployment", str(world.tmp / "old.json"))
+        assert r.code != 0 and "cancun" in r.err and r.err.count("\n") == 1, r.err
+        assert w3.eth.get_transaction_count(w3.eth.accounts[0]) == before
+        assert not (world.tmp / "old.json").exists()
+    finally:
+        stop_node(proc)
