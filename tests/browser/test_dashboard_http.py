@@ -135,3 +135,41 @@ def test_account__panellist__awaiting_vote_until_it_votes(served: Any, changed_c
     voting = re.search(r'<table id="stage-voting">.*?</table>', indicators, re.S)
     assert voting is not None and label in voting.group(0) and STAGE_VOTING in voting.group(0)
     assert "1 valid, 0 invalid" in voting.group(0)
+
+
+def test_indicator_page__front_run__each_commitment_and_the_supersede_in_order(
+    served: Any, changed_chain: Any
+) -> None:
+    """Core commits first, small copies it and reveals first; core's reveal supersedes small's."""
+    from sharing.chain.ais import new_salt
+    from sharing.standards.synthetic import generate_indicator
+
+    ctx, members = changed_chain, served.members
+    ind = generate_indicator(9001)
+    other = generate_indicator(9002)
+    terms = (ind.category, ind.indicator_class, ind.semantic_key)
+    with ctx.lock:
+        first, copy = new_salt(), new_salt()
+        ctx.system.commit(members["core"], ind.content_hash, first, *terms)
+        ctx.system.commit(members["small"], ind.content_hash, copy, *terms)
+        ctx.chain.mine()
+        ctx.system.reveal(members["small"], ind.content_hash, copy, *terms)
+        ctx.system.reveal(members["core"], ind.content_hash, first, *terms)
+        ctx.system.commit(members["critical"], other.content_hash, new_salt(),
+                          other.category, other.indicator_class, other.semantic_key)
+        holder = ctx.system.indicator(ind.content_hash).submitter
+    assert holder == members["core"]
+    page = _get(served, f"/indicators/0x{ind.content_hash.hex()}").text
+    steps = re.search(r'<table id="steps">.*?</table>', page, re.S)
+    assert steps is not None
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', steps.group(0), re.S)
+    assert [label for label, _ in rows] == [
+        "committed", "committed", "revealed", "superseded", "revealed"]
+    actors = [re.search(r'<code class="addr" title="([^"]+)"', cells).group(1)
+              for _, cells in rows]
+    assert actors == [members["core"], members["small"], members["small"], members["small"],
+                      members["core"]]
+    listing = _get(served, "/indicators").text
+    committed = re.search(r'<table id="committed">.*?</table>', listing, re.S)
+    assert committed is not None and members["critical"] in committed.group(0)
+    assert committed.group(0).count("<tr>") == 2  # the header and the one unrevealed commitment

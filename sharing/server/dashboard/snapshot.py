@@ -261,10 +261,7 @@ class _History:
             seq = int(a["sequence"])
             self.revealed_sequences.add(seq)
             committed = self.commits.get(seq)
-            if h in self.steps:  # revealed again (a supersede): its new life starts here
-                self.steps[h].append(
-                    Step("holder changed", e.block, ts, tx, a["firm"], "reveals it now")
-                )
+            if h in self.steps:  # revealed again (a supersede): its new ballot starts here
                 self.votes[h] = []
             else:
                 self.order.append(h)
@@ -385,7 +382,7 @@ def read_snapshot(
     now = int(latest["timestamp"])
     number = int(latest["number"])
     call = system.call
-    logged = events(system, 0, number)
+    logged = events(system, system.deploy_block, number)
     timestamp_of = {} if timestamps is None else timestamps
     for e in logged:
         if e.block_hash not in timestamp_of:
@@ -450,7 +447,7 @@ def read_snapshot(
                 reward=state.reward,
                 price_bps=terms.price_bps,
                 votes=tuple(history.votes[h]),
-                steps=tuple(history.steps[h]),
+                steps=tuple(sorted(history.steps[h], key=lambda step: step.block)),
             )
         )
 
@@ -466,7 +463,7 @@ def read_snapshot(
         )
 
     rule = system.price_rule()
-    start = int(w3.eth.get_block(0)["timestamp"])
+    start = int(w3.eth.get_block(system.deploy_block)["timestamp"])
     prices = tuple(
         price_series(
             history.price_updates.get(c, []), rule, max(start, genesis_time), now,
