@@ -1,30 +1,37 @@
 """Parse and validate STIX 2.1 indicator bundles; their canonical JSON and content hash.
 
 An indicator's identity on chain is ``keccak256(canonical JSON of its
-bundle)`` (docs/rules.md, "What a member commits to").  Everything here
+bundle)`` (docs/rules.md, "What a member commits to"; the recipe for other
+languages, with a worked example, is docs/stix_ids.md).  Everything here
 exists to make that hash well defined: two parties holding the same bundle
-must compute the same 32 bytes, whatever whitespace, key order or optional
-defaults their tools produced.
+must compute the same 32 bytes, whatever whitespace, key order or number
+spelling their tools produced.
 
 Canonical form
 --------------
-:func:`canonical_json` is defined as:
+:func:`canonical_json` is the JSON Canonicalization Scheme, RFC 8785
+(:func:`sharing.standards.jcs.jcs_dumps`), of the bundle *as submitted*:
+the JSON object exactly as decoded, with nothing added, dropped or
+re-spelt.  No STIX library's normal form enters the hash (``stix2`` adds
+``pattern_version``, drops ``"revoked": false`` and may re-print
+timestamps, and those choices differ between its releases), so any client
+with a JSON parser and RFC 8785 reproduces it.  Two bundles that differ in
+any property, an explicit default included, are different documents.
 
-1. parse the bundle with ``stix2`` (STIX 2.1, no custom content) and check it
-   with the OASIS ``stix2-validator`` (errors refuse the bundle; "SHOULD"
-   warnings do not);
-2. take the JSON object that ``stix2`` serialises for the *parsed* object:
-   this normalises the representation (for example ``pattern_version``
-   defaults to ``"2.1"``, properties equal to their default such as
-   ``"revoked": false`` are dropped, timestamps are printed the way
-   ``stix2`` prints them);
-3. serialise that object with the JSON Canonicalization Scheme, RFC 8785
-   (:func:`sharing.standards.jcs.jcs_dumps`, which writes integers exactly).
+Before it gets a hash, a bundle must pass:
 
-Step 2 makes the hash identify a *document*, not a meaning: two bundles
-that differ in an id or a timestamp are different indicators.  The
-canonical bytes are also what the off-chain pool stores and serves, so a
-reader can re-hash what it receives and compare with the chain.
+1. ``stix2`` (STIX 2.1 only) on the bundle with its custom properties set
+   aside: custom *properties* named ``x_...`` are kept in the bundle and in
+   the hash (STIX 2.1 lets a consumer ignore them: ATT&CK's ``x_mitre_*``,
+   OpenCTI's ``x_opencti_*``), any other unknown property or object type is
+   refused;
+2. the OASIS ``stix2-validator`` on the whole bundle (errors refuse it;
+   "SHOULD" warnings do not);
+3. STIX 2.0 content (a bundle ``spec_version`` of ``"2.0"``, or objects
+   without ``spec_version``) is refused with a message naming 2.0.
+
+The canonical bytes are also what the off-chain pool stores and serves, so
+a reader can re-hash what it receives and compare with the chain.
 
 :func:`load_indicator_bundle` does it all at once and also reads what the
 chain and the pool need from the bundle: its one indicator, TLP marking
@@ -35,6 +42,7 @@ chain and the pool need from the bundle: its one indicator, TLP marking
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,6 +122,84 @@ def _as_dict(data: Any) -> dict[str, Any]:
     return decoded
 
 
+#: A custom property name STIX 2.1 allows (section 11.1): ``x_`` then a-z, 0-9 or ``_``.
+_CUSTOM_PROPERTY = re.compile(r"x_[a-z0-9_]{1,248}")
+#: Object types whose ``spec_version`` is optional in STIX 2.1 (the cyber observables).
+_SCO_TYPES: Final = frozenset(
+    {
+        "artifact", "autonomous-system", "directory", "domain-name", "email-addr",
+        "email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex",
+        "network-traffic", "process", "software", "url", "user-account",
+        "windows-registry-key", "x509-certificate",
+    }
+)
+
+
+def _refuse_stix_20(decoded: dict[str, Any]) -> None:
+    """Name STIX 2.0 content, which ``stix2`` would only call unexpected properties."""
+    objects = decoded.get("objects")
+    if decoded.get("spec_version") == "2.0":
+        where = 'the bundle has "spec_version": "2.0"'
+    else:
+        old = next(
+            (
+                o for o in objects or ()
+                if isinstance(o, dict)
+                and (o.get("spec_version") == "2.0"
+                     or ("spec_version" not in o and o.get("type") not in _SCO_TYPES
+                         and o.get("type") != "bundle"))
+            ),
+            None,
+        )
+        if old is None:
+            return
+        where = f"{old.get('id', old.get('type'))} has no STIX 2.1 spec_version"
+    raise InputError(
+        f"this is STIX 2.0 content ({where}); the pool takes STIX 2.1 only: convert it "
+        "first (e.g. with the OASIS stix2-elevator), then import the 2.1 bundle"
+    )
+
+
+def _without_custom(decoded: dict[str, Any]) -> dict[str, Any]:
+    """The bundle with every object's ``x_`` properties set aside, for the strict parse."""
+    objects = decoded.get("objects")
+    if not isinstance(objects, list):
+        return decoded
+    strict = dict(decoded)
+    strict["objects"] = [
+        {k: v for k, v in o.items() if not _CUSTOM_PROPERTY.fullmatch(k)}
+        if isinstance(o, dict) else o
+        for o in objects
+    ]
+    return strict
+
+
+def _parse(data: str | bytes | Mapping[str, Any] | Any, validate: bool) -> tuple[
+    dict[str, Any], Any
+]:
+    """The decoded bundle (as submitted) and its ``stix2`` parse (without custom properties)."""
+    decoded = _as_dict(data)
+    _refuse_stix_20(decoded)
+    try:
+        bundle = stix2.parse(_without_custom(decoded), allow_custom=False, version="2.1")
+    except STIXError as error:
+        raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(error))}") from error
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(error))}") from error
+    if validate:
+        options = _validator_options()
+        import stix2validator
+
+        try:
+            result = stix2validator.validate_parsed_json(decoded, options)
+        except stix2validator.ValidationError as exc:  # raised, not reported, for some shapes
+            raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(exc))}") from None
+        if not result.is_valid:
+            first = result.errors[0] if result.errors else "rejected by stix2-validator"
+            raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(first))}")
+    return decoded, bundle
+
+
 def parse_bundle(data: str | bytes | Mapping[str, Any] | Any, *, validate: bool = True) -> Any:
     """Parse and validate a STIX 2.1 bundle.
 
@@ -131,35 +217,18 @@ def parse_bundle(data: str | bytes | Mapping[str, Any] | Any, *, validate: bool 
     Returns
     -------
     stix2.v21.Bundle
-        The parsed bundle.
+        The parsed bundle, without its custom ``x_`` properties (they are
+        kept in :func:`canonical_json`).
 
     Raises
     ------
     InputError
-        With one line naming the first problem: not JSON, not a bundle, a
-        custom or unknown property or object (custom content is refused: the
-        pool is a shared standard), an invalid pattern or value, or the
+        With one line naming the first problem: not JSON, not a bundle,
+        STIX 2.0, an unknown property that is not a custom ``x_`` one or an
+        unknown object type, an invalid pattern or value, or the
         validator's first error.
     """
-    decoded = _as_dict(data)
-    try:
-        bundle = stix2.parse(decoded, allow_custom=False, version="2.1")
-    except STIXError as error:
-        raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(error))}") from error
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(error))}") from error
-    if validate:
-        options = _validator_options()
-        import stix2validator
-
-        try:
-            result = stix2validator.validate_parsed_json(decoded, options)
-        except stix2validator.ValidationError as exc:  # raised, not reported, for some shapes
-            raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(exc))}") from None
-        if not result.is_valid:
-            first = result.errors[0] if result.errors else "rejected by stix2-validator"
-            raise InputError(f"invalid STIX 2.1 bundle: {one_line(str(first))}")
-    return bundle
+    return _parse(data, validate)[1]
 
 
 def validate_object(obj: Mapping[str, Any]) -> None:
@@ -188,9 +257,9 @@ def validate_object(obj: Mapping[str, Any]) -> None:
 def canonical_json(bundle: str | bytes | Mapping[str, Any] | Any) -> bytes:
     """Canonical UTF-8 JSON of a bundle: the bytes whose keccak-256 is its identity.
 
-    See the module docstring for the exact definition (stix2 normal form,
-    then RFC 8785).  The bundle is parsed and validated first, so invalid
-    content never gets a hash.
+    RFC 8785 of the bundle as submitted (see the module docstring).  The
+    bundle is parsed and validated first, so invalid content never gets a
+    hash.
 
     Parameters
     ----------
@@ -207,8 +276,7 @@ def canonical_json(bundle: str | bytes | Mapping[str, Any] | Any) -> bytes:
     InputError
         If the bundle is invalid.
     """
-    parsed = parse_bundle(bundle)
-    return jcs_dumps(json.loads(parsed.serialize()))
+    return jcs_dumps(_parse(bundle, True)[0])
 
 
 def content_hash(bundle: str | bytes | Mapping[str, Any] | Any) -> bytes:
@@ -353,8 +421,8 @@ def load_indicator_bundle(
         indicator with a STIX pattern, misuses a TLP 2.0 id, or carries an
         invalid CVSS vector.
     """
-    parsed = parse_bundle(data, validate=validate)
-    canonical = jcs_dumps(json.loads(parsed.serialize()))
+    decoded, parsed = _parse(data, validate)
+    canonical = jcs_dumps(decoded)
     indicator = indicator_of(parsed)
     vector = cvss_vector_of(parsed)
     return IndicatorBundle(

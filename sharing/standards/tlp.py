@@ -53,6 +53,13 @@ _TLP1_IDS: Final = {
     "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed": "red",
 }
 
+#: Properties a published TLP 2.0 marking definition may carry beyond its defining ones
+#: (the OASIS schema allows them on any marking definition; some publishers add the
+#: issuer and a link to the FIRST definition): they change nothing about the level.
+_OPTIONAL_MARKING_PROPERTIES: Final = frozenset(
+    {"created_by_ref", "external_references", "object_marking_refs", "granular_markings"}
+)
+
 _TLP_RANK: Final = {"clear": 0, "green": 1, "amber": 2, "amber+strict": 3, "red": 4}
 
 
@@ -178,19 +185,25 @@ def tlp_of(bundle: Any) -> Tlp | None:
     ------
     InputError
         If the bundle carries a marking-definition object under a published
-        TLP 2.0 id whose content differs from the published object (a
-        relabelled RED would otherwise pass as CLEAR to any reader that
-        trusts the id).
+        TLP 2.0 id whose defining properties (type, id, created, name, the
+        ``tlp_2_0`` extension) differ from the published object, or that
+        carries anything but ``created_by_ref``, ``external_references`` and
+        markings besides (a relabelled RED would otherwise pass as CLEAR to
+        any reader that trusts the id).
     """
     for obj in _objects(bundle):
         # TLP 1.0 definitions are predefined by STIX 2.1 and checked by stix2
         # itself; the TLP 2.0 ones are only an extension, so check them here.
         if obj["type"] == "marking-definition" and obj["id"] in _TLP2_LEVEL_BY_ID:
             tlp = _TLP2_LEVEL_BY_ID[obj["id"]]
-            if json.loads(obj.serialize()) != tlp.marking_dict():
+            served = json.loads(obj.serialize())
+            defining = {k: served.get(k) for k in tlp.marking_dict()}
+            extra = set(served) - set(defining) - _OPTIONAL_MARKING_PROPERTIES
+            if defining != tlp.marking_dict() or extra:
                 raise InputError(
                     f"marking-definition {obj['id']} does not match the published "
                     f"{tlp.label} object"
+                    + (f" (unexpected {', '.join(sorted(extra))})" if extra else "")
                 )
     levels = [
         _TLP_BY_ID[ref]

@@ -90,7 +90,7 @@ def malformed_cases(tmp: Path) -> list[tuple[str, str, str]]:
                 ref["external_id"] = "CVSS:3.1/AV:N/AC:L"
     no_indicator = dict(doc, objects=[o for o in doc["objects"] if o["type"] == "marking-definition"])
     custom = json.loads(text)
-    custom["objects"][-1]["x_evil"] = "payload"
+    custom["objects"][-1]["evil"] = "payload"  # x_ ones are allowed (STIX 2.1 custom); others not
     return [
         ("not json", bundle_file(tmp, "a.json", "{not json"), "not valid JSON"),
         ("no id", bundle_file(tmp, "b.json", '{"type": "bundle"}'), "invalid STIX 2.1 bundle"),

@@ -289,8 +289,8 @@ LITERAL_PRETTY = """
 }
 """
 # Written by hand from the rules in the stix module docstring: keys sorted,
-# no white space, raw UTF-8, stix2 defaults applied (pattern_version added,
-# the default-valued "revoked" dropped).
+# no white space, raw UTF-8, nothing added or dropped (no pattern_version
+# added, the explicit "revoked": false kept: the bundle as submitted).
 LITERAL_CANONICAL = (
     '{"id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[{"created":'
     '"2022-10-01T00:00:00.000Z","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-'
@@ -300,8 +300,8 @@ LITERAL_CANONICAL = (
     '"id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","modified":'
     '"2025-01-01T00:00:00.000Z","name":"Café C2","object_marking_refs":'
     '["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],"pattern":'
-    '"[ipv4-addr:value = \'198.51.100.1\']","pattern_type":"stix","pattern_version":'
-    '"2.1","spec_version":"2.1","type":"indicator","valid_from":"2025-01-01T00:00:00Z"}],'
+    '"[ipv4-addr:value = \'198.51.100.1\']","pattern_type":"stix","revoked":false,'
+    '"spec_version":"2.1","type":"indicator","valid_from":"2025-01-01T00:00:00Z"}],'
     '"type":"bundle"}'
 ).encode()
 
@@ -329,10 +329,14 @@ def test_content_hash__independent_of_spelling() -> None:
     assert content_hash(json.dumps(reordered, indent=7, ensure_ascii=True)) == reference
     assert content_hash(json.dumps(data).encode("utf-8")) == reference
     assert content_hash(data) == reference
-    assert content_hash(parse_bundle(data)) == reference
-    # An explicit default is the same document; omitting it too.
+    # A stix2 object is hashed as stix2 writes it (pattern_version added): the document
+    # that would be sent, not the text it was parsed from.
+    assert content_hash(parse_bundle(data)) != reference
+    # No STIX library's normal form: an explicit default is part of the document,
+    # and what stix2 would add (pattern_version) is not.
     del data["objects"][1]["revoked"]
-    assert content_hash(data) == reference
+    assert content_hash(data) != reference
+    assert b"pattern_version" not in canonical_json(LITERAL_PRETTY)
 
 
 def test_content_hash__changes_with_content() -> None:
@@ -402,12 +406,15 @@ _DELETE = object()
         ("[]", "must be a JSON object"),
         (42, "expected a STIX bundle"),
         (_mutate("type", "indicator"), "type 'bundle'"),
-        (_mutate("objects.1.x_custom", 1), "Unexpected properties"),
+        (_mutate("objects.1.custom", 1), "Unexpected properties"),
+        (_mutate("objects.1.X_Custom", 1), "Unexpected properties"),
         (_mutate("objects.1.pattern", "[ipv4-addr:value = "), "pattern"),
         (_mutate("objects.1.pattern", _DELETE), "pattern"),
         (_mutate("objects.1.id", "indicator--not-a-uuid"), "id"),
         (_mutate("objects.1.created", "yesterday"), "created"),
-        (_mutate("objects.1.spec_version", "2.0"), "invalid STIX 2.1 bundle"),
+        (_mutate("objects.1.spec_version", "2.0"), "STIX 2.0"),
+        (_mutate("spec_version", "2.0"), "STIX 2.0"),
+        (_mutate("objects.1.spec_version", _DELETE), "STIX 2.0"),
         (
             _mutate(
                 "objects.1.external_references",
@@ -641,3 +648,27 @@ def test_parse_bundle__bundle_without_id__one_line_input_error():
 
     with pytest.raises(InputError, match="invalid STIX 2.1 bundle: Input must be an object"):
         parse_bundle('{"type": "bundle"}')
+
+
+def test_canonical_json__keeps_custom_x_properties_in_the_hash() -> None:
+    data = literal()
+    data["objects"][1]["x_mitre_version"] = "1.2"
+    data["objects"][1]["x_opencti_score"] = 80
+    canonical = canonical_json(data)
+    assert b'"x_mitre_version":"1.2"' in canonical and b'"x_opencti_score":80' in canonical
+    assert content_hash(data) == keccak(canonical) != content_hash(LITERAL_PRETTY)
+    described = load_indicator_bundle(data)
+    assert described.canonical_json == canonical and described.tlp is Tlp.GREEN
+
+
+def test_tlp_of__published_marking_with_issuer_and_reference_is_accepted() -> None:
+    data = literal()
+    data["objects"][0]["created_by_ref"] = "identity--e50ab59c-5c4f-4d40-bf6a-d58418d89bcd"
+    data["objects"][0]["external_references"] = [
+        {"source_name": "FIRST", "url": "https://www.first.org/tlp/"}
+    ]
+    assert load_indicator_bundle(data).tlp is Tlp.GREEN
+    relabelled = literal()
+    relabelled["objects"][0]["name"] = "TLP:CLEAR"
+    with pytest.raises(InputError, match="does not match the published"):
+        load_indicator_bundle(relabelled)
