@@ -250,3 +250,37 @@ def test_incentives__the_simulation_verdicts_and_figures(served: Any, open_page:
     assert page.locator("h1").inner_text() == "Does cooperation come out of the chain?"
     page.go_back()
     shoot(page, "incentives-laptop")
+
+
+def test_signin__browser_wallet__one_click(served: Any, open_page: Any) -> None:
+    """With an EIP-1193 wallet in the page, signin.js gets the message, has it signed, posts it."""
+    firm = served.members["small"]
+    key = served.ctx.chain.key_of(firm)
+    signed: list[str] = []
+
+    def personal_sign(data_hex: str, address: str) -> str:
+        assert address == firm
+        message = bytes.fromhex(data_hex[2:]).decode()
+        signed.append(message)
+        return "0x" + bytes(Account.from_key(key).sign_message(
+            encode_defunct(text=message)).signature).hex()
+
+    page = open_page()
+    page.expose_function("walletSign", personal_sign)
+    page.add_init_script(
+        "window.ethereum = {request: ({method, params}) => method === 'eth_requestAccounts'"
+        f" ? Promise.resolve(['{firm}']) : window.walletSign(params[0], params[1])}};"
+    )
+    page.goto(served.url("/signin"))
+    page.click("#wallet-button")
+    page.wait_for_url(served.url("/account"))
+    assert page.locator("#account-address").inner_text() == firm
+    assert len(signed) == 1 and signed[0].startswith(f"{served.ctx.auth.domain} wants you")
+
+
+def test_signin__without_a_wallet__the_wallet_button_stays_hidden(served: Any,
+                                                                  open_page: Any) -> None:
+    page = open_page()
+    page.goto(served.url("/signin"))
+    assert page.locator("#wallet").is_hidden()
+    assert page.locator("#address").is_visible()

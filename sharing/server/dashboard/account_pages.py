@@ -3,7 +3,8 @@
 Sign-in works with JavaScript off: the member types its address, the page
 shows the exact EIP-4361 message (``TokenAuthority.message_for``) to sign
 with any wallet or ``cast wallet sign``, and accepts the signature pasted
-back; or it accepts a bearer token from ``sharing token``. Either way the
+back; or it accepts a bearer token from ``sharing token``. With a browser
+wallet, ``static/signin.js`` does the same in one click. Either way the
 routes store the token in an HttpOnly, SameSite=Strict cookie.
 """
 
@@ -140,5 +141,17 @@ def render_signin(
         '<p class="lead">Sign-In with Ethereum (EIP-4361): prove you hold a member\'s key, '
         "and this browser keeps a session cookie (HttpOnly) until the token expires. "
         "Signing costs nothing and sends no transaction.</p>"
-        f'{err}<div class="grid">{step}{token_form}</div>'
+        f"{err}{WALLET}"
+        f'<div class="grid">{step}{token_form}</div>'
+        '<script src="/static/signin.js" defer></script>'
     )
+
+
+#: Shown by static/signin.js only when the browser has a wallet (hidden otherwise).
+WALLET = (
+    '<section id="wallet" class="card" hidden aria-labelledby="wallet-h">'
+    '<h2 id="wallet-h">With your browser wallet</h2>'
+    "<p>Your wallet signs the same message; nothing is sent to the chain.</p>"
+    '<button type="button" id="wallet-button">Sign in with the wallet</button>'
+    '<p id="wallet-status" role="status"></p></section>'
+)
