@@ -264,3 +264,18 @@ def subprocess_cli(*args: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in CLEARED}
     return subprocess.Popen([sys.executable, "-m", "sharing", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def open_voting(world: Pilot) -> None:
+    """Move the node's clock past the reveal window (60 s) and wait for a block at the new time."""
+    start = world.w3.eth.block_number
+    world.w3.provider.make_request("evm_increaseTime", [61])  # type: ignore[arg-type]
+    while world.w3.eth.block_number <= start:
+        time.sleep(0.2)
+
+
+def system_of(world: Pilot) -> Any:
+    from sharing.chain.ais import load_deployment
+    from sharing.chain.connect import rpc_chain
+
+    return load_deployment(rpc_chain(world.node_url), world.deployment)

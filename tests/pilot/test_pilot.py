@@ -9,31 +9,26 @@ its reveal (the process killed), then resumed from the journal.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
-from pilot_world import Pilot, bundle_text, run_cli, start_node, stop_node, subprocess_cli
+from pilot_world import (
+    Pilot,
+    bundle_text,
+    open_voting,
+    run_cli,
+    start_node,
+    stop_node,
+    subprocess_cli,
+    system_of,
+)
 from web3 import Web3
 
-from sharing.chain.ais import Status, load_deployment
-from sharing.chain.connect import rpc_chain
+from sharing.chain.ais import Status
 from sharing.standards.stix import Tlp
 
 pytestmark = pytest.mark.anvil
 
 REVEAL_SELECTOR = Web3.keccak(text="reveal(bytes32,bytes32,uint256,uint256,bytes32)")[:4].hex()
-
-
-def open_voting(world: Pilot) -> None:
-    """Move the node's clock past the reveal window (60 s) and wait for a block at the new time."""
-    start = world.w3.eth.block_number
-    world.w3.provider.make_request("evm_increaseTime", [61])  # type: ignore[arg-type]
-    while world.w3.eth.block_number <= start:
-        time.sleep(0.2)
-
-
-def system_of(world: Pilot):
-    return load_deployment(rpc_chain(world.node_url), world.deployment)
 
 
 def test_pilot__whole_alliance_through_the_cli(alliance: Pilot) -> None:
