@@ -8,7 +8,7 @@ ANVIL  := node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
 # One BLAS thread: on 2 cores, threaded OpenBLAS makes scipy's small solves 10-200x slower.
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: demo test lint bench install clean audit campaign chromium
+.PHONY: demo test lint bench national install clean audit campaign chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ test: $(STAMP) $(ANVIL) $(CHROMIUM) lint audit
 
 bench: $(STAMP) $(ANVIL)
 	$(BIN)/python -m bench
+
+# National scale (issue 11): 1,000 members, 100 rounds, tiered rewards with the N-firm
+# equilibrium check, on a default anvil; figures national.<size>.* into bench/results.json.
+# Smaller sizes for scaling: make national NATIONAL_FIRMS=200 NATIONAL_ROUNDS=20.
+national: $(STAMP) $(ANVIL)
+	NATIONAL_FIRMS=$(or $(NATIONAL_FIRMS),1000) NATIONAL_ROUNDS=$(or $(NATIONAL_ROUNDS),100) \
+		$(BIN)/python -m bench national
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis

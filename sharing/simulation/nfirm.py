@@ -89,9 +89,7 @@ class NFirmGame:
             knowledge=np.array([wei(f.knowledge, u) for f in firms], dtype=object),
             pooled=np.array([wei(beta * f.knowledge, u) for f in firms], dtype=object),
             risk=np.array([wei(f.risk, u) for f in firms], dtype=object),
-            reward=np.array(
-                [regime.schedule(u).base_wei[f.tier] for f in firms], dtype=object
-            ),
+            reward=np.array([regime.schedule(u).base_wei[f.tier] for f in firms], dtype=object),
         )
         self.profiles = 0
 

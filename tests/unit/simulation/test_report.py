@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from sharing.simulation.result import SimulationResult
 from sharing.simulation.report import (
     COOPERATION_PNG,
     MODEL_TITLE,
@@ -26,6 +25,7 @@ from sharing.simulation.report import (
     cooperation_figure,
     write_report,
 )
+from sharing.simulation.result import SimulationResult
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FIGURES = (COOPERATION_PNG, PAYOFFS_PNG, REWARDS_PNG)
