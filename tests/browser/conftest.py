@@ -74,7 +74,13 @@ def _write_simulation_report(out: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _write_simulation_report(tmp_path_factory.mktemp("simulate") / "report")
+    """``reports/demo`` and ``reports/models`` in miniature: the sharing game's figures only."""
+    from sharing.report.models_report import build_models_report
+
+    reports = tmp_path_factory.mktemp("reports")
+    build_models_report(reports / "models",
+                        (("sharing.report.figures_game", "The sharing game (Simmons)"),))
+    return _write_simulation_report(reports / "demo")
 
 
 @pytest.fixture(scope="session")

@@ -240,11 +240,17 @@ def test_incentives__the_simulation_verdicts_and_figures(served: Any, open_page:
     regimes = [rows.nth(i).locator("th").inner_text() for i in range(rows.count())]
     assert regimes == ["open", "tiered"]
     assert "Cooperation is the unique equilibrium" in page.locator("#headline").inner_text()
-    images = page.locator(".figures img")
+    images = page.locator("#dynamics .figures img")
     assert images.count() == 3
     for i in range(3):
         assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 400")
         assert images.nth(i).get_attribute("alt")
+    models = page.locator("#models img")
+    assert models.count() == 3
+    assert page.locator("#models h3").all_inner_texts() == ["The sharing game (Simmons)"]
+    for i in range(3):
+        assert models.nth(i).evaluate("img => img.complete && img.naturalWidth > 400")
+    assert page.locator('a[href="/models-report/index.html"]').count() == 1
     page.click("text=The whole simulation report")
     assert page.url == served.url("/report/index.html")
     assert page.locator("h1").inner_text() == "Does cooperation come out of the chain?"

@@ -36,7 +36,7 @@ from sharing.server.dashboard.alliance_page import names_for, render_alliance
 from sharing.server.dashboard.html import e, page, short, utc
 from sharing.server.dashboard.incentives_page import render_incentives
 from sharing.server.dashboard.indicator_pages import Content, render_indicator, render_indicators
-from sharing.server.dashboard.report import read_report
+from sharing.server.dashboard.report import models_folder, read_report
 from sharing.server.dashboard.snapshot import Snapshot, read_snapshot
 
 #: The session cookie's name.
@@ -262,9 +262,8 @@ def routes(ctx: ServerContext) -> list[BaseRoute]:
     ]
     if ctx.report_dir is not None and Path(ctx.report_dir).is_dir():
         found.append(Mount("/report", app=StaticFiles(directory=ctx.report_dir, html=True)))
-        report = read_report(Path(ctx.report_dir))
-        if report is not None and report.models_report:
-            models = (Path(ctx.report_dir) / report.models_report).resolve()
+        models = models_folder(Path(ctx.report_dir))
+        if models is not None:
             found.append(Mount("/models-report", app=StaticFiles(directory=models, html=True)))
     return found
 

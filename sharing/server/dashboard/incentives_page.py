@@ -101,16 +101,44 @@ def render_incentives(report: SimulationReport | None) -> str:
             for f in report.figures
         )
         parts.append(
-            '<section aria-labelledby="figs-h"><h2 id="figs-h">Dynamics and rewards</h2>'
+            '<section aria-labelledby="figs-h" id="dynamics">'
+            '<h2 id="figs-h">Dynamics and rewards</h2>'
             f'<div class="figures">{figs}</div></section>'
         )
     links = ['<li><a href="/report/index.html">The whole simulation report</a>'
              + (f" (also: {e(', '.join(others))})" if others else "") + "</li>"]
-    if report.models_report:
+    parts.append(_models(report.models))
+    if report.models is not None:
         links.append('<li><a href="/models-report/index.html">The models report</a> '
-                     "(figures of every incentive model)</li>")
+                     "(every incentive model, with its figures)</li>")
     parts.append(
         '<section aria-labelledby="more-h"><h2 id="more-h">More</h2>'
         f'<ul>{"".join(links)}</ul></section>'
     )
     return "".join(parts)
+
+
+def _models(models: SimulationReport | None) -> str:
+    """The models' figures, by model, each linking to its full-size image."""
+    if models is None:
+        return (
+            '<section aria-labelledby="models-h"><h2 id="models-h">The models</h2>'
+            "<p>No models report beside the simulation report. Write one with "
+            "<code>sharing report models --out reports/models</code> (next to "
+            "<code>reports/demo</code>) to see the models' figures here.</p></section>"
+        )
+    by_section: OrderedDict[str, list[str]] = OrderedDict()
+    for f in models.figures:
+        by_section.setdefault(f.section or "Figures", []).append(
+            f'<figure><a href="/models-report/{e(f.src)}"><img src="/models-report/{e(f.src)}" '
+            f'alt="{e(f.alt)}" loading="lazy"></a><figcaption>{e(f.alt)}</figcaption></figure>'
+        )
+    blocks = "".join(
+        f'<h3>{e(name)}</h3><div class="figures">{"".join(figs)}</div>'
+        for name, figs in by_section.items()
+    )
+    return (
+        '<section aria-labelledby="models-h" id="models"><h2 id="models-h">The models\' '
+        f"figures</h2><p>What the incentive models predict (the models report).</p>{blocks}"
+        "</section>"
+    )

@@ -32,10 +32,11 @@ class ReportTable:
 
 @dataclass
 class Figure:
-    """A figure of the report: file name (relative to the folder) and its caption."""
+    """A figure of the report: file name (relative to the folder), caption, its section."""
 
     src: str
     alt: str
+    section: str = ""
 
 
 @dataclass
@@ -49,7 +50,8 @@ class SimulationReport:
     tables: list[ReportTable] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     sections: list[tuple[int, str]] = field(default_factory=list)
-    models_report: str | None = None
+    #: The models report found beside this one (see :data:`MODELS_REPORT_PLACES`).
+    models: SimulationReport | None = None
 
     def table(self, section: str) -> ReportTable | None:
         """The first table in the section with this heading."""
@@ -83,7 +85,7 @@ class _ReportParser(HTMLParser):
             found = dict(attrs)
             src = found.get("src") or ""
             if src and "/" not in src and not src.startswith("."):
-                self.report.figures.append(Figure(src, found.get("alt") or ""))
+                self.report.figures.append(Figure(src, found.get("alt") or "", self._section))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._capture and self._text is not None:
@@ -115,19 +117,32 @@ class _ReportParser(HTMLParser):
             self._text.append(data)
 
 
-def read_report(folder: Path | None) -> SimulationReport | None:
-    """Parse ``folder/index.html``; ``None`` if there is no folder or no report in it."""
-    if folder is None:
-        return None
+def read_page(folder: Path) -> SimulationReport | None:
+    """Parse ``folder/index.html`` (a simulation or models report); ``None`` if absent."""
     index = folder / "index.html"
     if not index.is_file():
         return None
     report = SimulationReport(folder=folder, modified=index.stat().st_mtime)
     _ReportParser(report).feed(index.read_text(encoding="utf-8", errors="replace"))
     report.figures = [f for f in report.figures if (folder / f.src).is_file()]
+    return report
+
+
+def models_folder(folder: Path) -> Path | None:
+    """The models report's folder beside a simulation report, if there is one."""
     for place in MODELS_REPORT_PLACES:
         candidate = (folder / place).resolve()
-        if (candidate / "index.html").is_file() and candidate != folder.resolve():
-            report.models_report = place
-            break
+        if candidate != folder.resolve() and (candidate / "index.html").is_file():
+            return candidate
+    return None
+
+
+def read_report(folder: Path | None) -> SimulationReport | None:
+    """The simulation report in ``folder`` and the models report beside it, if any."""
+    if folder is None:
+        return None
+    report = read_page(folder)
+    if report is not None:
+        models = models_folder(folder)
+        report.models = None if models is None else read_page(models)
     return report
