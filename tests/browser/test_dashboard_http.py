@@ -173,3 +173,21 @@ def test_indicator_page__front_run__each_commitment_and_the_supersede_in_order(
     committed = re.search(r'<table id="committed">.*?</table>', listing, re.S)
     assert committed is not None and members["critical"] in committed.group(0)
     assert committed.group(0).count("<tr>") == 2  # the header and the one unrevealed commitment
+
+
+def test_pages__node_unreachable__503_page_not_a_traceback(served: Any, monkeypatch) -> None:
+    def unreachable(*_args: Any, **_kwargs: Any) -> Any:
+        raise ConnectionRefusedError("connection refused by the node")
+
+    with served.ctx.lock:
+        monkeypatch.setattr(served.ctx.chain.w3.eth, "get_block", unreachable)
+    try:
+        response = _get(served, "/indicators")
+        assert response.status_code == 503
+        assert "Chain unavailable" in response.text and "connection refused" in response.text
+        assert "Traceback" not in response.text
+        assert _get(served, "/live.json").status_code == 503
+    finally:
+        with served.ctx.lock:
+            monkeypatch.undo()
+    assert _get(served, "/indicators").status_code == 200

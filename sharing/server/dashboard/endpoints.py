@@ -27,7 +27,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sharing.errors import AccessDenied, InputError
+from sharing.errors import AccessDenied, InputError, SharingError
 from sharing.server.auth import AuthError
 from sharing.server.context import ServerContext
 from sharing.server.dashboard.account import read_account
@@ -106,11 +106,22 @@ def routes(ctx: ServerContext) -> list[BaseRoute]:
         request: Request, title: str, current: str, build: Callable[[Snapshot], str],
         *, status: int = 200, refresh: bool = True, private: bool = False,
     ) -> Response:
-        with ctx.lock:
-            snap = cache.get()
-            body = build(snap)
+        footer = ""
+        try:
+            with ctx.lock:
+                snap = cache.get()
+                body = build(snap)
+            footer = _footer(snap)
+        except (OSError, SharingError) as exc:
+            # The node or the pool failed: say so on a page, never a traceback.
+            title, status, private = "Chain unavailable", 503, True
+            body = (
+                "<h1>Chain unavailable</h1><p>The dashboard could not read the alliance: "
+                f"<code class=wrap>{e(exc)}</code>. It reads the chain again on every request; "
+                'try again shortly. <a href="">Reload</a>.</p>'
+            )
         html = page(
-            title=title, site=ctx.title, current=current, body=body, footer=_footer(snap),
+            title=title, site=ctx.title, current=current, body=body, footer=footer,
             signed_in=reader_of(request), refresh=refresh,
         )
         headers = dict(SECURITY_HEADERS)
@@ -241,8 +252,11 @@ def routes(ctx: ServerContext) -> list[BaseRoute]:
         return response
 
     def live(request: Request) -> Response:
-        with ctx.lock:
-            block = ctx.chain.w3.eth.get_block("latest")
+        try:
+            with ctx.lock:
+                block = ctx.chain.w3.eth.get_block("latest")
+        except (OSError, SharingError) as exc:
+            return JSONResponse({"error": str(exc)}, 503, headers={"Cache-Control": "no-store"})
         return JSONResponse(
             {"block": int(block["number"]), "hash": "0x" + bytes(block["hash"]).hex()},
             headers={"Cache-Control": "no-store"},
