@@ -182,7 +182,11 @@ def render_alliance(snap: Snapshot, names: Mapping[str, str]) -> str:
         ]
     )
     return (
-        f'<h1>Alliance</h1><p class="lead" id="summary">{e(summary(snap))}</p>'
+        "<h1>Alliance</h1>"
+        '<p class="lead">Members share threat indicators (STIX); an independent panel votes '
+        "on each; a verified one earns its submitter a reward from the pool and pool access. "
+        "Everything below is read from the alliance's contract.</p>"
+        f'<p class="lead" id="summary"><strong>{e(summary(snap))}</strong></p>'
         '<div class="grid">'
         f'<section aria-labelledby="money-h"><h2 id="money-h">Money</h2>{money}</section>'
         f'<section aria-labelledby="flow-h"><h2 id="flow-h">Indicators</h2>{flow}'
