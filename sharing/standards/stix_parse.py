@@ -64,6 +64,7 @@ __all__ = [
     "canonical_json",
     "content_hash",
     "cvss_vector_of",
+    "decode_bundle",
     "indicator_of",
     "load_indicator_bundle",
     "one_line",
@@ -174,12 +175,24 @@ def _without_custom(decoded: dict[str, Any]) -> dict[str, Any]:
     return strict
 
 
+def decode_bundle(data: str | bytes | Mapping[str, Any] | Any) -> dict[str, Any]:
+    """The bundle's JSON object exactly as submitted (nothing validated but its shape).
+
+    Raises
+    ------
+    InputError
+        Not UTF-8, not JSON, not a bundle, or STIX 2.0 content (named).
+    """
+    decoded = _as_dict(data)
+    _refuse_stix_20(decoded)
+    return decoded
+
+
 def _parse(data: str | bytes | Mapping[str, Any] | Any, validate: bool) -> tuple[
     dict[str, Any], Any
 ]:
     """The decoded bundle (as submitted) and its ``stix2`` parse (without custom properties)."""
-    decoded = _as_dict(data)
-    _refuse_stix_20(decoded)
+    decoded = decode_bundle(data)
     try:
         bundle = stix2.parse(_without_custom(decoded), allow_custom=False, version="2.1")
     except STIXError as error:
