@@ -158,20 +158,34 @@ def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
         (Status.VERIFIED, "Verified", "verified", "Verified: the submitter is paid its reward"),
         (Status.REJECTED, "Rejected", "rejected", "Rejected: the panel found them invalid"),
     ):
+        found = snap.by_status(status)
         parts.append(
-            f'<section aria-labelledby="{ident}-h"><h2 id="{ident}-h">{heading}</h2>'
-            + table(caption, HEADERS, indicator_rows(snap.by_status(status), names, now),
+            f'<section aria-labelledby="{ident}-h"><h2 id="{ident}-h">{heading} '
+            f"({len(found)})</h2>"
+            + table(caption, HEADERS, indicator_rows(found[:MAX_ROWS], names, now),
                     empty="none yet.", table_id=f"{ident}-table")
+            + _more(len(found))
             + "</section>"
         )
     other = [i for i in snap.indicators if i.status in (Status.EXPIRED, Status.SUPERSEDED)]
     parts.append(
         '<section aria-labelledby="other-h"><h2 id="other-h">Expired or superseded</h2>'
-        + table("Expired or superseded", HEADERS, indicator_rows(other, names, now), empty="none.",
-                table_id="other-table")
+        + table("Expired or superseded", HEADERS, indicator_rows(other[:MAX_ROWS], names, now),
+                empty="none.", table_id="other-table")
+        + _more(len(other))
         + "</section>"
     )
     return "".join(parts)
+
+
+#: Rows shown per decided table (the newest); a long-lived alliance has thousands.
+MAX_ROWS = 100
+
+
+def _more(count: int) -> str:
+    if count <= MAX_ROWS:
+        return ""
+    return f'<p class="muted">The newest {MAX_ROWS} of {count} are listed.</p>'
 
 
 @dataclass(frozen=True)
