@@ -98,7 +98,7 @@ def prepare_parts(
         The first part that fails (naming its indicator), or two parts with
         one observable.
     """
-    from sharing.pool.admission import admit
+    from sharing.pool.admission import BundleRejected, admit
     from sharing.standards.categories import category_code
     from sharing.standards.semantic_key import semantic_key
     from sharing.standards.stix_parse import load_indicator_bundle
@@ -115,7 +115,11 @@ def prepare_parts(
             described = load_indicator_bundle(part.bundle)
         except InputError as exc:
             raise InputError(f"{part.indicator_id}: {exc}; nothing sent") from None
-        admit(described, recipients)
+        try:
+            admit(described, recipients)
+        except BundleRejected as exc:
+            raise BundleRejected(exc.reason, f"{part.indicator_id} {exc.detail}; nothing sent") \
+                from None
         code, source = _category_of(described, part.indicator_id, requested, claim_untagged)
         key = semantic_key(described.canonical_json)
         if key in keys:
