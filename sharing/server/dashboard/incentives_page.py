@@ -97,7 +97,7 @@ def render_incentives(report: SimulationReport | None) -> str:
     if report.figures:
         figs = "".join(
             f'<figure><a href="/report/{e(f.src)}"><img src="/report/{e(f.src)}" '
-            f'alt="{e(f.alt)}" loading="lazy"></a><figcaption>{e(f.alt)}</figcaption></figure>'
+            f'alt="{e(f.alt)}"></a><figcaption>{e(f.alt)}</figcaption></figure>'
             for f in report.figures
         )
         parts.append(
@@ -131,7 +131,7 @@ def _models(models: SimulationReport | None) -> str:
     for f in models.figures:
         by_section.setdefault(f.section or "Figures", []).append(
             f'<figure><a href="/models-report/{e(f.src)}"><img src="/models-report/{e(f.src)}" '
-            f'alt="{e(f.alt)}" loading="lazy"></a><figcaption>{e(f.alt)}</figcaption></figure>'
+            f'alt="{e(f.alt)}"></a><figcaption>{e(f.alt)}</figcaption></figure>'
         )
     blocks = "".join(
         f'<h3>{e(name)}</h3><div class="figures">{"".join(figs)}</div>'
