@@ -191,3 +191,13 @@ def test_pages__node_unreachable__503_page_not_a_traceback(served: Any, monkeypa
         with served.ctx.lock:
             monkeypatch.undo()
     assert _get(served, "/indicators").status_code == 200
+
+
+def test_alliance__paused__said_in_the_summary_and_the_money_box(served: Any,
+                                                                 changed_chain: Any) -> None:
+    assert '<span id="paused" class="badge ok">no</span>' in _get(served, "/").text
+    with changed_chain.lock:
+        changed_chain.system.tx("pause", sender=changed_chain.system.governance)
+    page = _get(served, "/").text
+    assert '<span id="paused" class="badge warn">yes</span>' in page
+    assert "The alliance is paused" in page
