@@ -290,3 +290,36 @@ def test_signin__without_a_wallet__the_wallet_button_stays_hidden(served: Any,
     page.goto(served.url("/signin"))
     assert page.locator("#wallet").is_hidden()
     assert page.locator("#address").is_visible()
+
+
+#: WCAG 2.x contrast of an element's text against the first opaque background behind it.
+CONTRAST_JS = """
+els => els.map(el => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => v / 255)
+      .map(v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  let bg = null;
+  for (let n = el; n && !bg; n = n.parentElement) {
+    const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length === 3 || c[3] > 0.99) bg = c;
+  }
+  bg = bg || [255, 255, 255];
+  const fg = rgb(getComputedStyle(el).color);
+  const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+  return [el.tagName + '.' + el.className, (hi + 0.05) / (lo + 0.05)];
+})
+"""
+
+
+def test_pages__text_contrast_at_least_wcag_aa(served: Any, open_page: Any) -> None:
+    page = open_page(token=served.tokens[served.members["core"]])
+    for path in ("/", "/indicators", "/account", "/incentives"):
+        page.goto(served.url(path))
+        selector = "p, dt, dd, th, td, caption, a, .badge, .muted, code, figcaption, h1, h2"
+        ratios = page.locator(selector).evaluate_all(CONTRAST_JS)
+        assert len(ratios) > 20
+        low = [(what, round(r, 2)) for what, r in ratios if r < 4.5]
+        assert not low, f"{path}: text below 4.5:1 - {low[:5]}"
