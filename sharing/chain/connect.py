@@ -176,19 +176,20 @@ def rpc_chain(
     timeout: float = 30.0,
     signers: Sequence[Signer] = (),
     policy: TxPolicy | None = None,
+    read_only: bool = False,
 ) -> Chain:
     """Connect to a JSON-RPC node whose unlocked accounts derive from ``mnemonic``.
 
     With ``signers`` the node may have no unlocked account at all (a public
     endpoint, a testnet, a rollup): every transaction of a signer is signed
     here. Without them, a node with no unlocked account is refused, since
-    nothing could be sent.
+    nothing could be sent - unless ``read_only`` (a command that only reads).
     """
     w3 = Web3(Web3.HTTPProvider(url, request_kwargs={"timeout": timeout}))
     try:
         accounts = [Web3.to_checksum_address(a) for a in w3.eth.accounts]
     except Web3RPCError as exc:
-        if not signers:
+        if not signers and not read_only:
             raise ChainError(
                 f"cannot reach a JSON-RPC node at {url}: {exc.__class__.__name__}"
             ) from None
@@ -197,7 +198,7 @@ def rpc_chain(
         raise ChainError(
             f"cannot reach a JSON-RPC node at {url}: {exc.__class__.__name__}"
         ) from None
-    if not accounts and not signers:
+    if not accounts and not signers and not read_only:
         raise ChainError(f"the node at {url} has no unlocked accounts")
     keys: dict[str, bytes] = {}
     for i in range(len(accounts)):

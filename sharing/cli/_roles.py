@@ -149,7 +149,10 @@ def open_session(
         raise InputError(f"--from {sender!r} is not an Ethereum address")
     policy = policy_from_options(max_fee_gwei, priority_fee_gwei, confirmations, tx_timeout)
     signer: Signer | None = signer_from_options(keystore, account, password_file)
-    chain = rpc_chain(rpc_url, signers=[signer] if signer else [], policy=policy)
+    # Without a key or --from the command may only read: a public endpoint with no
+    # unlocked account serves it (a command that must send says it needs a sender).
+    chain = rpc_chain(rpc_url, signers=[signer] if signer else [], policy=policy,
+                      read_only=signer is None and sender is None)
     path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
     system = load_deployment(chain, path)
     who: str | None

@@ -87,6 +87,7 @@ class Proxy:
     methods: list[str] = field(default_factory=list)
     raw_sends: list[str] = field(default_factory=list)  # the data of each raw transaction
     hold_raw_send: int | None = None  # hold the n-th raw send (1-based) from arming
+    hide_accounts: bool = False  # answer eth_accounts with [], as a public endpoint does
     held: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     url: str = ""
@@ -128,6 +129,15 @@ def start_proxy(upstream: str) -> tuple[Proxy, ThreadingHTTPServer]:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             payload = json.loads(body)
             calls = payload if isinstance(payload, list) else [payload]
+            if proxy.hide_accounts and len(calls) == 1 and calls[0].get("method") == "eth_accounts":
+                proxy.methods.append("eth_accounts")
+                data = json.dumps({"jsonrpc": "2.0", "id": calls[0].get("id"), "result": []})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data.encode())
+                return
             hold = False
             for call in calls:
                 proxy.methods.append(str(call.get("method")))

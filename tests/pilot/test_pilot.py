@@ -182,3 +182,25 @@ def test_deploy__chain_without_cancun__refused_before_anything(world: Pilot) -> 
         assert not (world.tmp / "old.json").exists()
     finally:
         stop_node(proc)
+
+
+def test_public_endpoint__no_unlocked_accounts__keys_send_and_anyone_reads(alliance: Pilot) -> None:
+    """A node that lists no accounts (a hosted endpoint): the keystore submits, waiting for
+    the chain's own next block (nothing asks it to mine), and reads need no key at all."""
+    w = alliance
+    w.proxy.hide_accounts = True
+    try:
+        mark = w.proxy.mark()
+        text, item = bundle_text(6)
+        path = w.write("public.json", text)
+        r = w.as_("firm_a", "indicator", "submit", "--bundle", str(path))
+        assert r.code == 0, r.err
+        assert "evm_mine" not in w.proxy.since(mark)
+        status = w.anyone("member", "status", w.firm_a.address)
+        assert status.code == 0 and status.json["member"] is True, status.err
+        pending = w.anyone("panel", "pending", w.panel_1.address).json["pending"]
+        assert "0x" + item.content_hash.hex() in [p["content_hash"] for p in pending]
+        needs = w.anyone("claim")
+        assert needs.code == 2 and "needs a sender" in needs.err
+    finally:
+        w.proxy.hide_accounts = False
