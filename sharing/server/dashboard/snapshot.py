@@ -18,13 +18,12 @@ from web3 import Web3
 
 from sharing.chain.ais import ZERO_ADDRESS, AisSystem, Status
 from sharing.chain.ledger import LoggedEvent, events
-from sharing.quote import PriceRule, current_price
+from sharing.quote import PriceRule
+from sharing.server.dashboard.prices import PriceSeries, epoch_of, price_series
 from sharing.standards.categories import NUM_CATEGORIES
 
 #: Tier names, by tier code (the contract's TIERS order).
 TIER_NAMES = ("critical", "core", "small")
-#: Most epoch steps drawn for one recovery (the index reaches its cap long before).
-MAX_RECOVERY_STEPS = 400
 
 
 @dataclass(frozen=True)
@@ -131,16 +130,6 @@ class Seat:
     holder: str
     affiliation: str | None
     appointment: int
-
-
-@dataclass(frozen=True)
-class PriceSeries:
-    """A tactic's price index (basis points) at each point in time the chart draws."""
-
-    category: int
-    points: tuple[tuple[int, int], ...]
-    now_bps: int
-    verified_reports: int
 
 
 @dataclass(frozen=True)
@@ -312,58 +301,6 @@ class _History:
             self.claimed += int(a["amount"])
 
 
-def _epoch(ts: int, genesis: int, length: int) -> int:
-    return max(0, ts - genesis) // length
-
-
-def price_series(
-    updates: list[tuple[int, int]],
-    rule: PriceRule,
-    start: int,
-    now: int,
-    genesis: int,
-    epoch_length: int,
-    category: int,
-) -> PriceSeries:
-    """A tactic's index from ``start`` to ``now``, exactly as the contract computes it.
-
-    After each verified report the stored index is the decayed one; between
-    reports it recovers linearly per epoch (``sharing.quote.current_price``,
-    the mirror of ``reward_math._current_price``). The points are the start,
-    each report (the index just before and just after it) and every epoch
-    boundary in between (where recovery steps), so a step chart of the
-    points is the true curve. The rule used is the one in force now.
-    """
-    points: list[tuple[int, int]] = []
-    stored: tuple[int, int] = (rule.base_bps, 0)  # (stored bps, epoch + 1)
-
-    def at(ts: int) -> int:
-        return current_price(stored[0], stored[1], _epoch(ts, genesis, epoch_length), rule)
-
-    def walk_to(ts: int) -> None:
-        # The recovering index steps at epoch boundaries until it reaches the cap.
-        if stored[1] == 0 or rule.recovery_bps == 0:
-            return
-        boundary = genesis + (_epoch(points[-1][0], genesis, epoch_length) + 1) * epoch_length
-        for _ in range(MAX_RECOVERY_STEPS):
-            if boundary >= ts or points[-1][1] >= rule.max_bps:
-                return
-            value = at(boundary)
-            if value != points[-1][1]:
-                points.append((boundary, value))
-            boundary += epoch_length
-
-    points.append((start, at(start)))
-    for ts, new_bps in sorted(updates):
-        walk_to(ts)
-        points.append((ts, at(ts)))
-        stored = (new_bps, _epoch(ts, genesis, epoch_length) + 1)
-        points.append((ts, at(ts)))
-    walk_to(now)
-    points.append((now, at(now)))
-    return PriceSeries(category, tuple(points), at(now), len(updates))
-
-
 def read_snapshot(
     system: AisSystem,
     block_hash: bytes | None = None,
@@ -495,7 +432,7 @@ def read_snapshot(
         indicators=tuple(indicators),
         commitments=tuple(commitments),
         prices=prices,
-        epoch=_epoch(now, genesis_time, epoch_length),
+        epoch=epoch_of(now, genesis_time, epoch_length),
         epoch_length=epoch_length,
         genesis_time=genesis_time,
         access_epochs=int(call("access_epochs")),
