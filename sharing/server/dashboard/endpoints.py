@@ -85,7 +85,7 @@ def _footer(snap: Snapshot) -> str:
         f'<span data-block="{snap.block_number}">Block {snap.block_number:,}</span> · '
         f"chain {snap.chain_id} · alliance <code title=\"{e(snap.address)}\">"
         f"{e(short(snap.address))}</code> · chain time {e(utc(snap.timestamp))} · "
-        "figures read from the chain for this page"
+        "every figure as the chain holds it at this block"
     )
 
 
