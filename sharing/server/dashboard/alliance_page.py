@@ -44,10 +44,15 @@ def summary(snap: Snapshot) -> str:
     rejected = len(snap.by_status(Status.REJECTED))
     state = "paused: no commit, reveal, vote or finalise goes through" if snap.paused else "running"
     return (
-        f"{len(snap.members)} members and {snap.panel_size} panellists "
-        f"(quorum {snap.quorum}); {verified} indicators verified, {rejected} rejected, "
-        f"{pending} pending. The alliance is {state}."
+        f"{counted(len(snap.members), 'member')} and {counted(snap.panel_size, 'panellist')} "
+        f"(quorum {snap.quorum}); {counted(verified, 'indicator')} verified, {rejected} "
+        f"rejected, {pending} pending. The alliance is {state}."
     )
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 member``, ``3 members``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _price_section(snap: Snapshot) -> str:
