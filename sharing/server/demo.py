@@ -37,6 +37,7 @@ from sharing.pool.access import make_request
 from sharing.pool.sightings import SightingStore
 from sharing.server.auth import TokenAuthority
 from sharing.server.context import ServerContext
+from sharing.standards.stix_build import member_pseudonym
 from sharing.standards.synthetic import SyntheticIndicator, generate_indicator
 from sharing.standards.tlp import Tlp
 
@@ -116,9 +117,15 @@ def build_demo_context(
         title="AIS alliance (demo)",
         sightings=sightings,
     )
+    # Demo pseudonyms come from the seed; a real member keeps its own secret.
+    pseudonyms = {
+        tier: member_pseudonym(f"demo pseudonym {seed} {tier}".encode())
+        for tier in demo.firms
+    }
     for offset, (label, tier, tlp, outcome) in enumerate(DEMO_PLAN):
         firm = demo.firms[tier]
-        ind = generate_indicator(seed * 100 + offset, tlp=tlp)
+        ind = generate_indicator(seed * 100 + offset, tlp=tlp, author=pseudonyms[tier],
+                                 consent="everyone")
         members.indicators[label] = ind
         demo.commit_and_reveal(firm, ind)
         if outcome == "pending":

@@ -26,6 +26,7 @@ from typing import Final
 from sharing.errors import InputError
 
 __all__ = [
+    "ATTACK_ENTERPRISE_VERSION",
     "ATTACK_KILL_CHAIN",
     "CATEGORIES",
     "NUM_CATEGORIES",
@@ -41,6 +42,12 @@ __all__ = [
 
 #: ``kill_chain_name`` of MITRE ATT&CK phases in STIX.
 ATTACK_KILL_CHAIN: Final = "mitre-attack"
+
+#: The ATT&CK Enterprise release the table is checked against.  Its 14 tactics have been
+#: the same since v8 (October 2020: Reconnaissance and Resource Development came in with
+#: the PRE-ATT&CK merge).  A release that adds a tactic gets a new code appended here,
+#: never a renumbering: codes are stored on chain.
+ATTACK_ENTERPRISE_VERSION: Final = "17"
 
 
 @dataclass(frozen=True, slots=True)

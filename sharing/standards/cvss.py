@@ -109,6 +109,27 @@ class CvssScore:
         """The base score as an exact decimal, e.g. ``Decimal("9.8")``."""
         return Decimal(self.score_x10) / 10
 
+    @property
+    def nomenclature(self) -> str:
+        """What the score is called: ``"CVSS-B"`` (v4.0), ``"CVSS v3.1 base score"`` (v3.x).
+
+        Only base metrics are scored, which v4.0 names CVSS-B (its nomenclature,
+        section 1.3).
+        """
+        return "CVSS-B" if self.version == "4.0" else f"CVSS v{self.version} base score"
+
+    @property
+    def has_other_metrics(self) -> bool:
+        """Whether the vector carries threat, temporal or environmental metrics (not scored)."""
+        return len(self.vector.split("/")) != len(self.base_vector.split("/"))
+
+    def describe(self) -> str:
+        """One line for a report: ``"CVSS-B 9.3 (critical)"``, noting unscored metrics."""
+        text = f"{self.nomenclature} {self.base_score} ({self.band_name})"
+        if self.has_other_metrics:
+            text += "; the vector's other metrics describe one consumer and are not scored"
+        return text
+
 
 def severity_band(score_x10: int) -> int:
     """Map a base score times ten to its FIRST severity band code.

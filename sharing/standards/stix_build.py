@@ -8,6 +8,13 @@ suggests between them.  What comes out has been through
 :func:`sharing.standards.stix_parse.parse_bundle`: what we build is what we
 accept.
 
+The fields CTI platforms look for are there when the spec asks for them:
+``confidence``; an ``identity`` named by the submitter's alliance
+*pseudonym* (:func:`member_pseudonym`: never the firm's name or address)
+with ``created_by_ref`` on every object; the AIS consent marking
+(:func:`ais_consent_marking`); and the CVSS vector on the ``vulnerability``
+too, described as what is scored (``CVSS-B`` for v4.0: base metrics only).
+
 Object ids are ``<type>--<uuid4>`` (:func:`stix_id`); with a seed or a
 numpy ``Generator`` as ``random_state`` (and a fixed ``created``) the bundle
 and its content hash are reproducible.  The ids are drawn in a fixed order:
@@ -36,18 +43,30 @@ from sharing.standards.stix_parse import CVSS_SOURCE_NAME, one_line, parse_bundl
 from sharing.standards.tlp import Tlp
 
 __all__ = [
+    "AIS_CONSENT_VALUES",
     "AttackPatternSpec",
     "IndicatorSpec",
     "MalwareSpec",
     "RandomState",
     "VulnerabilitySpec",
+    "ais_consent_marking",
     "build_indicator_bundle",
+    "identity_id",
+    "member_pseudonym",
     "stix_id",
 ]
 
 #: Anything accepted as a source of randomness: a seed, a numpy Generator,
 #: or ``None`` for fresh OS entropy (QuantEcon / Nashpy convention).
 RandomState = int | np.random.Generator | None
+
+#: The AIS consent values (DHS AIS Consent Marking, ``AISConsentMarking-2``): to whom the
+#: submitter consents to be attributed - everyone, the U.S. government only, or nobody.
+AIS_CONSENT_VALUES: Final = ("everyone", "usg", "none")
+#: ``created`` of the pseudonym identities and consent markings: fixed, so that every
+#: bundle of a member carries the same object (one version, whatever the bundle).
+_FIXED_CREATED: Final = "2026-01-01T00:00:00.000Z"
+_NAMESPACE: Final = uuid.UUID("2d1f0b6c-8a47-4b0e-9d3c-5e6f7a8b9c0d")
 
 _CVE_RE: Final = re.compile(r"^CVE-\d{4}-(0\d{3}|[1-9]\d{3,})$")
 _TECHNIQUE_RE: Final = re.compile(r"^T\d{4}(\.\d{3})?$")
@@ -118,6 +137,12 @@ class IndicatorSpec:
         Start of the indicator's validity; ``created`` by default.
     confidence : int, optional
         STIX confidence, 0-100.
+    author : str, optional
+        The submitter's alliance pseudonym (:func:`member_pseudonym`): adds
+        an ``identity`` of that name and ``created_by_ref`` on every object.
+    consent : {"everyone", "usg", "none"}, optional
+        Adds the AIS consent marking (:func:`ais_consent_marking`) to every
+        object.
 
     Examples
     --------
@@ -144,6 +169,8 @@ class IndicatorSpec:
     created: datetime | None = None
     valid_from: datetime | None = None
     confidence: int | None = None
+    author: str | None = None
+    consent: str | None = None
 
 
 def stix_id(object_type: str, rng: np.random.Generator | None = None) -> str:
@@ -156,6 +183,69 @@ def stix_id(object_type: str, rng: np.random.Generator | None = None) -> str:
     if rng is None:
         return f"{object_type}--{uuid.uuid4()}"
     return f"{object_type}--{uuid.UUID(bytes=rng.bytes(16), version=4)}"
+
+
+def member_pseudonym(secret: bytes) -> str:
+    """A member's alliance pseudonym, from a secret only the member holds.
+
+    ``"AIS member "`` and the first 6 bytes of keccak-256 of
+    ``b"sharing-pseudonym/1" + secret``, in hex.  Not derived from the
+    address: members are listed on chain, so any function of an address
+    alone could be reversed by trying them all.
+    """
+    from eth_utils import keccak
+
+    if len(secret) < 16:
+        raise InputError("a pseudonym secret must be at least 16 bytes")
+    return "AIS member " + bytes(keccak(b"sharing-pseudonym/1" + secret))[:6].hex()
+
+
+def identity_id(pseudonym: str) -> str:
+    """The STIX id of a pseudonym's identity (UUIDv5: the same in every bundle)."""
+    return f"identity--{uuid.uuid5(_NAMESPACE, 'identity/' + pseudonym)}"
+
+
+def ais_consent_marking(consent: str) -> dict[str, Any]:
+    """The AIS consent marking as a STIX 2.1 statement marking definition.
+
+    STIX 2.1 has no published AIS marking object, so the consent value of
+    the DHS AIS Consent Marking (``AISConsentMarking-2``: EVERYONE, USG or
+    NONE) is stated in a ``statement`` marking whose id is derived from the
+    value, the same in every bundle.
+
+    Raises
+    ------
+    InputError
+        If ``consent`` is not one of :data:`AIS_CONSENT_VALUES`.
+    """
+    value = str(consent).strip().lower()
+    if value not in AIS_CONSENT_VALUES:
+        raise InputError(f"unknown AIS consent {consent!r} (expected everyone, usg or none)")
+    return {
+        "type": "marking-definition",
+        "spec_version": "2.1",
+        "id": f"marking-definition--{uuid.uuid5(_NAMESPACE, 'ais-consent/' + value)}",
+        "created": _FIXED_CREATED,
+        "name": f"AIS Consent: {value.upper()}",
+        "definition_type": "statement",
+        "definition": {
+            "statement": f"AIS Consent Marking (AISConsentMarking-2): consent={value.upper()}. "
+            "Attribution of this content may be shared with: "
+            + {"everyone": "everyone", "usg": "the U.S. government only",
+               "none": "nobody"}[value] + "."
+        },
+    }
+
+
+def _identity(pseudonym: str) -> Any:
+    return stix2.v21.Identity(
+        id=identity_id(pseudonym),
+        name=pseudonym,
+        identity_class="organization",
+        description="A member of the alliance, under its alliance pseudonym.",
+        created=_FIXED_CREATED,
+        modified=_FIXED_CREATED,
+    )
 
 
 def build_indicator_bundle(spec: IndicatorSpec, *, random_state: RandomState = None) -> Any:
@@ -198,13 +288,23 @@ def build_indicator_bundle(spec: IndicatorSpec, *, random_state: RandomState = N
         "modified": when,
         "object_marking_refs": [marking.id],
     }
+    header: list[Any] = [marking]
+    with _stix_content():
+        if spec.consent is not None:
+            consent = stix2.v21.MarkingDefinition(**ais_consent_marking(spec.consent))
+            header.append(consent)
+            common["object_marking_refs"] = [marking.id, consent.id]
+        if spec.author is not None:
+            author = _identity(spec.author)
+            header.append(author)
+            common["created_by_ref"] = author.id
     cvss_refs = _cvss_references(spec.cvss_vector)
     with _stix_content():
         indicator = _indicator(spec, tactic, valid, cvss_refs, common, rng)
-        objects: list[Any] = [marking, indicator]
+        objects: list[Any] = [*header, indicator]
         vulnerability = None
         if spec.vulnerability is not None:
-            vulnerability = _vulnerability(spec.vulnerability, common, rng)
+            vulnerability = _vulnerability(spec.vulnerability, spec.cvss_vector, common, rng)
             objects.append(vulnerability)
         related: list[tuple[Any, str, Any]] = []
         if spec.attack_pattern is not None:
@@ -292,20 +392,39 @@ def _indicator(
 
 
 def _vulnerability(
-    spec: VulnerabilitySpec, common: dict[str, Any], rng: np.random.Generator | None
+    spec: VulnerabilitySpec,
+    cvss_vector: str | None,
+    common: dict[str, Any],
+    rng: np.random.Generator | None,
 ) -> Any:
+    """The vulnerability, its CVE, and its scored CVSS vector.
+
+    STIX 2.1 has no CVSS property: the vector is an external reference whose
+    description says what the score is (``CVSS-B`` for v4.0).
+    """
     if not _CVE_RE.match(spec.cve_id):
         raise InputError(f"invalid CVE id {spec.cve_id!r} (expected CVE-YYYY-NNNN)")
+    references: list[dict[str, str]] = [
+        {
+            "source_name": "cve",
+            "external_id": spec.cve_id,
+            "url": f"https://www.cve.org/CVERecord?id={spec.cve_id}",
+        }
+    ]
+    if cvss_vector is not None:
+        score = parse_cvss(cvss_vector)
+        references.append(
+            {
+                "source_name": CVSS_SOURCE_NAME,
+                "external_id": score.vector,
+                "description": score.describe(),
+                "url": f"https://www.first.org/cvss/calculator/{score.version}#{score.vector}",
+            }
+        )
     kwargs: dict[str, Any] = {
         "id": stix_id("vulnerability", rng),
         "name": spec.name or spec.cve_id,
-        "external_references": [
-            {
-                "source_name": "cve",
-                "external_id": spec.cve_id,
-                "url": f"https://www.cve.org/CVERecord?id={spec.cve_id}",
-            }
-        ],
+        "external_references": references,
         **common,
     }
     if spec.description is not None:

@@ -406,6 +406,8 @@ def generate_indicator(
     tlp: Tlp | str | None = None,
     cvss_version: str = "3.1",
     created: datetime | None = None,
+    author: str | None = None,
+    consent: str | None = None,
 ) -> SyntheticIndicator:
     """Draw one synthetic indicator bundle.
 
@@ -426,6 +428,10 @@ def generate_indicator(
     created : datetime, optional
         Timezone-aware creation time; drawn within a year of :data:`EPOCH`
         by default.
+    author, consent : str, optional
+        The submitter's alliance pseudonym and AIS consent
+        (:class:`~sharing.standards.stix_build.IndicatorSpec`); they change
+        the bundle, not the draw.
 
     Returns
     -------
@@ -521,6 +527,8 @@ def generate_indicator(
         malware=malware,
         created=when,
         confidence=confidence,
+        author=author,
+        consent=consent,
     )
     bundle = build_indicator_bundle(spec, random_state=rng)
     described = load_indicator_bundle(bundle, validate=False)
