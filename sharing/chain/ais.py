@@ -1,38 +1,27 @@
 """Deploy and drive the AIS alliance contract: one object for the CLI, bots and tests.
 
-Also the deployment file (``deployments/<chain id>.json``), written for
-other tools as much as for ``sharing``: each contract's address, ABI,
-deployment block and transaction, the compiler's version and settings and
-the EVM version, every hex value with ``0x``.
+The deployment file and deploying the whole system are in
+:mod:`sharing.chain.deployment` (its names stay importable from here).
 """
 
 from __future__ import annotations
 
-import json
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import IntEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eth_abi import encode
 from eth_utils import keccak
 from web3 import Web3
 
-from sharing.chain.compile import EVM_VERSION, ROOT, compiler_settings, load_artifact
+from sharing.chain.compile import load_artifact
 from sharing.chain.connect import Chain
 from sharing.chain.contract import Handle, at, deploy, translate_reverts
-from sharing.errors import ChainError, DeploymentError, RevertError
+from sharing.errors import RevertError
 from sharing.quote import PriceRule, RewardSchedule
 
-if TYPE_CHECKING:
-    from sharing.chain.pesim import PesimSystem
-
 CONTRACT = "AisAlliance"
-#: The settlement contract deployed with the alliance by ``sharing deploy``.
-SETTLEMENT = "PesimSettlement"
-#: Version of the deployment file's layout.
-DEPLOYMENT_FORMAT = 2
 GOVERNOR_ROLE = keccak(text="GOVERNOR_ROLE")
 PAUSER_ROLE = keccak(text="PAUSER_ROLE")
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -51,32 +40,7 @@ class WouldRevert(RevertError):
         self.args = (f"{function}: {why}; nothing sent",)
 
 
-# Init code that runs PUSH0 (shanghai), TLOAD (cancun, EIP-1153) and MCOPY
-# (cancun, EIP-5656) and stops: an eth_call of it fails on a chain without them.
-_CANCUN_PROBE = "0x" + "5f5c50" + "5f5f5f5e" + "00"
-
-
-def require_evm(chain: Chain) -> None:
-    """Refuse a chain that cannot run the contracts' EVM version, before anything is deployed.
-
-    Raises
-    ------
-    ChainError
-        The node rejects the opcodes :data:`sharing.chain.compile.EVM_VERSION`
-        brings (transient storage for the reentrancy lock, ``MCOPY``).
-    """
-    try:
-        chain.w3.eth.call({"data": _CANCUN_PROBE})  # type: ignore[typeddict-item]
-    except Exception as exc:  # noqa: BLE001 - any failure of the probe means the same
-        first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
-        raise ChainError(
-            f"chain {chain.chain_id} cannot run the contracts: they need the {EVM_VERSION} fork "
-            f"(transient storage, MCOPY) and the node refused them ({first[:120]}); "
-            "nothing deployed"
-        ) from None
-
-
-def _hex(value: Any) -> str:
+def hex_0x(value: Any) -> str:
     """Any bytes-like or hex value as ``0x`` + lower-case hex."""
     text = value.hex() if isinstance(value, bytes | bytearray) else str(value)
     return text.lower() if text.startswith("0x") else "0x" + text.lower()
@@ -567,123 +531,18 @@ class AisSystem:
 
     # -------------------------------------------------------- deployment
 
-    def deployment_record(self, settlement: PesimSystem | None = None) -> dict[str, Any]:
-        """What later commands and other tools need to find, call and trust this deployment.
 
-        Each contract's address, ABI, deployment block and transaction (when
-        this process deployed it), compiler version and settings; the EVM
-        version; every hex value with ``0x``.
-        """
-        w3 = self.chain.w3
-        contracts = {CONTRACT: _contract_record(self.alliance)}
-        if settlement is not None:
-            contracts[SETTLEMENT] = _contract_record(settlement.contract)
-        return {
-            "format": DEPLOYMENT_FORMAT,
-            "chain_id": self.chain.chain_id,
-            "genesis_hash": _hex(w3.eth.get_block(0)["hash"]),
-            "rpc_url": self.chain.url,
-            "governance": self.governance,
-            "evm_version": EVM_VERSION,
-            "compiler": {"name": "vyper", "version": self.alliance.artifact.compiler_version},
-            "contracts": contracts,
-            "epoch_length": self.call("EPOCH_LENGTH"),
-            "schedule": asdict(self.schedule()),
-            "price_rule": asdict(self.price_rule()),
-        }
+# The deployment file's functions moved to sharing.chain.deployment; these names stay
+# importable from here for existing callers.
+_MOVED = frozenset({
+    "DEPLOYMENT_FORMAT", "SETTLEMENT", "default_deployment_path", "deploy_system",
+    "load_deployment", "load_settlement", "read_deployment", "require_evm", "write_deployment",
+})
 
 
-def _contract_record(handle: Handle) -> dict[str, Any]:
-    """One contract's entry in the deployment file."""
-    artifact = handle.artifact
-    receipt = handle.deploy_receipt
-    return {
-        "address": str(handle.address),
-        "deploy_block": int(receipt["blockNumber"]) if receipt else None,
-        "transaction_hash": _hex(receipt["transactionHash"]) if receipt else None,
-        "compiler": {
-            "name": "vyper",
-            "version": artifact.compiler_version,
-            "settings": compiler_settings(artifact.name),
-        },
-        "evm_version": artifact.evm_version,
-        "source_hash": "0x" + artifact.source_hash,
-        "runtime_size": artifact.runtime_size,
-        "abi": artifact.abi,
-    }
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from sharing.chain import deployment
 
-
-def deploy_system(
-    chain: Chain, governance: str | None = None, epoch_length: int = 86_400
-) -> tuple[AisSystem, PesimSystem]:
-    """Deploy the whole system - the alliance and the PESIM settlement - after probing the EVM.
-
-    Raises
-    ------
-    ChainError
-        The chain lacks the EVM version the contracts are compiled for
-        (:func:`require_evm`); nothing is deployed.
-    """
-    from sharing.chain.pesim import PesimSystem
-
-    require_evm(chain)
-    load_artifact(CONTRACT)  # compile both before the first transaction: a compiler
-    load_artifact(SETTLEMENT)  # error must not leave half a system deployed
-    system = AisSystem.deploy(chain, governance, epoch_length=epoch_length)
-    settlement = PesimSystem.deploy(chain, system.governance)
-    return system, settlement
-
-
-def default_deployment_path(chain: Chain) -> Path:
-    """``deployments/<chain id>.json`` in the project."""
-    return ROOT / "deployments" / f"{chain.chain_id}.json"
-
-
-def write_deployment(
-    system: AisSystem, path: Path, settlement: PesimSystem | None = None
-) -> dict[str, Any]:
-    """Write the deployment file (atomically) and return its content."""
-    record = system.deployment_record(settlement)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n")
-    tmp.replace(path)
-    return record
-
-
-def read_deployment(path: Path) -> dict[str, Any]:
-    """The deployment file's content (raises :class:`DeploymentError` if missing or malformed)."""
-    try:
-        record = json.loads(path.read_text())
-        record["contracts"][CONTRACT]["address"]
-    except FileNotFoundError:
-        raise DeploymentError(f"no deployment file at {path}; run `sharing deploy` first") from None
-    except (json.JSONDecodeError, KeyError, TypeError):
-        raise DeploymentError(f"{path} is not a deployment file") from None
-    return dict(record)
-
-
-def load_deployment(chain: Chain, path: Path) -> AisSystem:
-    """Attach to the deployment recorded in ``path``, refusing one for another network."""
-    record = read_deployment(path)
-    address = record["contracts"][CONTRACT]["address"]
-    if record.get("chain_id") != chain.chain_id:
-        raise DeploymentError(
-            f"{path} is for chain {record.get('chain_id')}, connected to chain {chain.chain_id}"
-        )
-    genesis = _hex(chain.w3.eth.get_block(0)["hash"])
-    if _hex(str(record.get("genesis_hash"))) != genesis:
-        raise DeploymentError(f"{path} was written for another network (genesis differs)")
-    block = record["contracts"][CONTRACT].get("deploy_block") or 0
-    return AisSystem.at(chain, address, record["governance"], int(block))
-
-
-def load_settlement(chain: Chain, path: Path) -> PesimSystem:
-    """Attach to the PESIM settlement recorded beside the alliance in ``path``."""
-    from sharing.chain.pesim import PesimSystem
-
-    system = load_deployment(chain, path)
-    entry = read_deployment(path)["contracts"].get(SETTLEMENT)
-    if not entry:
-        raise DeploymentError(f"{path} records no {SETTLEMENT}; run `sharing deploy` again")
-    return PesimSystem.at(chain, entry["address"], system.governance)
+        return getattr(deployment, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ storage (EIP-1153 ``TSTORE``/``TLOAD``), and vyper copies memory with
 ``MCOPY`` (EIP-5656), both new in cancun; ``PUSH0`` (shanghai) comes with
 them. A chain without them would run the contracts until the first guarded
 call and then fail on an invalid opcode, so
-:func:`sharing.chain.ais.require_evm` probes the node before deploying.
+:func:`sharing.chain.deployment.require_evm` probes the node before deploying.
 """
 
 from __future__ import annotations

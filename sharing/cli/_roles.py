@@ -137,8 +137,8 @@ def open_session(
     """
     from web3 import Web3
 
-    from sharing.chain.ais import default_deployment_path, load_deployment
     from sharing.chain.connect import rpc_chain
+    from sharing.chain.deployment import default_deployment_path, load_deployment
 
     if not rpc_url:
         raise InputError(

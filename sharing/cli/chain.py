@@ -49,8 +49,8 @@ def deploy(
     probed first: one without the EVM version the contracts need is refused
     before anything is deployed.
     """
-    from sharing.chain.ais import default_deployment_path, deploy_system, write_deployment
     from sharing.chain.connect import connect
+    from sharing.chain.deployment import default_deployment_path, deploy_system, write_deployment
 
     signer = signer_from_options(keystore, account, password_file)
     policy = policy_from_options(max_fee_gwei, priority_fee_gwei, confirmations, tx_timeout)
@@ -143,8 +143,8 @@ def quote(
     if live:
         if not rpc_url:
             raise InputError("--live needs --rpc-url (the embedded chain has no deployment to ask)")
-        from sharing.chain.ais import default_deployment_path, load_deployment
         from sharing.chain.connect import connect
+        from sharing.chain.deployment import default_deployment_path, load_deployment
 
         chain = connect(rpc_url)
         path = Path(deployment_path) if deployment_path else default_deployment_path(chain)

@@ -285,7 +285,7 @@ def open_voting(world: Pilot) -> None:
 
 
 def system_of(world: Pilot) -> Any:
-    from sharing.chain.ais import load_deployment
     from sharing.chain.connect import rpc_chain
+    from sharing.chain.deployment import load_deployment
 
     return load_deployment(rpc_chain(world.node_url), world.deployment)
