@@ -197,7 +197,12 @@ def test_alliance__paused__said_in_the_summary_and_the_money_box(served: Any,
                                                                  changed_chain: Any) -> None:
     assert '<span id="paused" class="badge ok">no</span>' in _get(served, "/").text
     with changed_chain.lock:
-        changed_chain.system.tx("pause", sender=changed_chain.system.governance)
+        receipt = changed_chain.system.tx("pause", sender=changed_chain.system.governance)
     page = _get(served, "/").text
     assert '<span id="paused" class="badge warn">yes</span>' in page
     assert "The alliance is paused" in page
+    activity = re.search(r'<table id="activity">.*?</table>', page, re.S)
+    assert activity is not None
+    newest = re.search(r"<tbody><tr>(.*?)</tr>", activity.group(0), re.S)
+    assert newest is not None and ">paused</th>" in newest.group(1)
+    assert "0x" + bytes(receipt["transactionHash"]).hex() in newest.group(1)

@@ -13,8 +13,11 @@ from sharing.server.dashboard.html import (
     e,
     facts,
     number,
+    short,
     table,
+    tx,
     wei,
+    when,
     yes_no,
 )
 from sharing.server.dashboard.snapshot import (
@@ -196,7 +199,8 @@ def render_alliance(snap: Snapshot, names: Mapping[str, str]) -> str:
         f'<section aria-labelledby="money-h"><h2 id="money-h">Money</h2>{money}</section>'
         f'<section aria-labelledby="flow-h"><h2 id="flow-h">Indicators</h2>{flow}'
         '<p><a href="/indicators">All indicators</a></p></section></div>'
-        f'<section aria-labelledby="members-h"><h2 id="members-h">Members</h2>'
+        + _activity(snap, names)
+        + f'<section aria-labelledby="members-h"><h2 id="members-h">Members</h2>'
         f"<p>{tier_line}.</p>{members}</section>"
         f'<section aria-labelledby="panel-h"><h2 id="panel-h">Panel</h2>{seats}'
         f"<p>An indicator is decided by a majority of the seats eligible for it "
@@ -204,4 +208,30 @@ def render_alliance(snap: Snapshot, names: Mapping[str, str]) -> str:
         + _price_section(snap)
         + f'<section aria-labelledby="rules-h"><h2 id="rules-h">Rules in force</h2>{rules}'
         "</section>"
+    )
+
+
+def _activity(snap: Snapshot, names: Mapping[str, str]) -> str:
+    """The latest steps across the alliance, each with its transaction."""
+    now = snap.timestamp
+    rows = []
+    for step in snap.activity:
+        target = ""
+        if step.content_hash is not None:
+            h = "0x" + step.content_hash.hex()
+            target = f'<a href="/indicators/{e(h)}" title="{e(h)}"><code>{e(short(h))}</code></a>'
+        rows.append((
+            e(step.label),
+            address(step.actor, names) if step.actor else "-",
+            " ".join(x for x in (target, e(step.detail)) if x) or "-",
+            wei(step.amount) if step.amount is not None else "",
+            when(step.timestamp, now),
+            tx(step.tx_hash),
+        ))
+    return (
+        '<section aria-labelledby="activity-h"><h2 id="activity-h">Recent activity</h2>'
+        + table("The latest steps on chain, newest first",
+                ("What", "Who", "Indicator or detail", "Amount", "When", "Transaction"), rows,
+                numeric=(3,), empty="nothing yet.", table_id="activity")
+        + "</section>"
     )

@@ -12,7 +12,7 @@ writes to the chain or the pool.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from web3 import Web3
 
@@ -37,8 +37,10 @@ class Step:
     #: Who acted (the firm, the panellist), if one address did.
     actor: str = ""
     detail: str = ""
-    #: Wei moved by the step (a reward credited or owed).
+    #: Wei moved by the step (a reward credited or owed, a funding, a claim).
     amount: int | None = None
+    #: The indicator it belongs to, in the alliance-wide activity list.
+    content_hash: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ class Snapshot:
     members: tuple[Member, ...]
     indicators: tuple[IndicatorView, ...]
     commitments: tuple[Commitment, ...]
+    #: The latest steps across the alliance, newest first.
+    activity: tuple[Step, ...]
     prices: tuple[PriceSeries, ...]
     epoch: int
     epoch_length: int
@@ -216,6 +220,23 @@ def stage_of(status: Status, now: int, vote_opens: int, decidable: bool) -> str:
     return STAGE_REVEALED if now < vote_opens else STAGE_VOTING
 
 
+#: Events listed as alliance activity without an indicator: label and the actor's field.
+GENERAL_ACTIVITY: dict[str, tuple[str, str | None]] = {
+    "MemberRegistered": ("member admitted", "firm"),
+    "MemberTierChanged": ("tier changed", "firm"),
+    "MemberRemoved": ("member removed", "firm"),
+    "PanellistAppointed": ("panellist appointed", "panellist"),
+    "PanellistRemoved": ("panellist removed", "panellist"),
+    "PoolFunded": ("pool funded", "funder"),
+    "DebtSettled": ("debt paid", "firm"),
+    "RewardClaimed": ("reward claimed", "firm"),
+    "Paused": ("paused", None),
+    "Unpaused": ("unpaused", None),
+}
+#: Entries of the alliance's recent activity kept in a snapshot.
+RECENT_ACTIVITY = 8
+
+
 def _hex(value: bytes) -> str:
     return "0x" + bytes(value).hex()
 
@@ -231,20 +252,39 @@ class _History:
         self.revealed_sequences: set[int] = set()
         self.order: list[bytes] = []
         self.price_updates: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.activity: list[Step] = []
         self.funded = 0
         self.claimed = 0
         for e in logged:
             self._fold(e, timestamp_of[e.block_hash])
 
+    def _step(self, h: bytes, step: Step) -> None:
+        """An indicator's step, also listed in the alliance's activity."""
+        self.steps[h].append(step)
+        self.activity.append(replace(step, content_hash=h))
+
     def _fold(self, e: LoggedEvent, ts: int) -> None:
         a, tx = e.args, _hex(e.tx_hash)
         name = e.name
+        general = GENERAL_ACTIVITY.get(name)
+        if general is not None:
+            label, actor_key = general
+            amount = int(a["amount"]) if "amount" in a else None
+            detail = TIER_NAMES[int(a["tier"])] if "tier" in a else ""
+            self.activity.append(
+                Step(label, e.block, ts, tx, str(a[actor_key]) if actor_key else "", detail,
+                     amount)
+            )
         if name in ("MemberRegistered", "MemberTierChanged"):
             self.members[a["firm"]] = int(a["tier"])
         elif name == "MemberRemoved":
             self.members.pop(a["firm"], None)
         elif name == "IndicatorCommitted":
             self.commits[int(a["sequence"])] = (e, ts)
+            self.activity.append(
+                Step("committed", e.block, ts, tx, a["firm"],
+                     f"commitment number {int(a['sequence'])}")
+            )
         elif name == "IndicatorRevealed":
             h = bytes(a["content_hash"])
             seq = int(a["sequence"])
@@ -260,16 +300,12 @@ class _History:
                     Step("committed", c_event.block, c_ts, _hex(c_event.tx_hash),
                          a["firm"], f"commitment number {seq}")
                 )
-            self.steps[h].append(
-                Step("revealed", e.block, ts, tx, a["firm"],
-                     f"price index {int(a['price_bps']) / 10_000:g}x fixed")
-            )
+            self._step(h, Step("revealed", e.block, ts, tx, a["firm"],
+                               f"price index {int(a['price_bps']) / 10_000:g}x fixed"))
         elif name == "IndicatorSuperseded":
             h = bytes(a["content_hash"])
-            self.steps[h].append(
-                Step("superseded", e.block, ts, tx, a["displaced"],
-                     "displaced by an older commitment of the same content")
-            )
+            self._step(h, Step("superseded", e.block, ts, tx, a["displaced"],
+                               "displaced by an older commitment of the same content"))
         elif name == "VoteCast":
             h = bytes(a["content_hash"])
             vote = Vote(
@@ -278,21 +314,18 @@ class _History:
             )
             self.votes[h].append(vote)
             verdict = "valid" if vote.valid else "invalid"
-            self.steps[h].append(Step("vote", e.block, ts, tx, vote.panellist, verdict))
+            self._step(h, Step("vote", e.block, ts, tx, vote.panellist, verdict))
         elif name == "IndicatorFinalised":
             h = bytes(a["content_hash"])
             status = Status(int(a["status"])).name.lower()
-            self.steps[h].append(Step("finalised", e.block, ts, tx, "", status))
+            self._step(h, Step("finalised", e.block, ts, tx, "", status))
         elif name == "RewardCredited":
-            self.steps[bytes(a["content_hash"])].append(
-                Step("reward credited", e.block, ts, tx, a["firm"], "claimable",
-                     int(a["amount"]))
-            )
+            self._step(bytes(a["content_hash"]), Step(
+                "reward credited", e.block, ts, tx, a["firm"], "claimable", int(a["amount"])))
         elif name == "RewardOwed":
-            self.steps[bytes(a["content_hash"])].append(
-                Step("reward owed", e.block, ts, tx, a["firm"],
-                     "queued: the pool was short", int(a["amount"]))
-            )
+            self._step(bytes(a["content_hash"]), Step(
+                "reward owed", e.block, ts, tx, a["firm"], "queued: the pool was short",
+                int(a["amount"])))
         elif name == "PriceIndexUpdated":
             self.price_updates[int(a["category"])].append((ts, int(a["new_bps"])))
         elif name == "PoolFunded":
@@ -431,6 +464,11 @@ def read_snapshot(
         members=tuple(sorted(members, key=lambda m: (m.tier, m.address))),
         indicators=tuple(indicators),
         commitments=tuple(commitments),
+        activity=tuple(
+            step for _, step in sorted(
+                enumerate(history.activity), key=lambda p: (p[1].block, p[0]), reverse=True
+            )[:RECENT_ACTIVITY]
+        ),
         prices=prices,
         epoch=epoch_of(now, genesis_time, epoch_length),
         epoch_length=epoch_length,
