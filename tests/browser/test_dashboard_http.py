@@ -206,3 +206,27 @@ def test_alliance__paused__said_in_the_summary_and_the_money_box(served: Any,
     newest = re.search(r"<tbody><tr>(.*?)</tr>", activity.group(0), re.S)
     assert newest is not None and ">paused</th>" in newest.group(1)
     assert "0x" + bytes(receipt["transactionHash"]).hex() in newest.group(1)
+
+
+def test_signin__token_from_the_sharing_token_command(served: Any) -> None:
+    """The token form accepts what `sharing token` prints for a member's key."""
+    import os
+    import subprocess
+    import sys
+
+    firm = served.members["core"]
+    env = dict(os.environ, SHARING_PRIVATE_KEY="0x" + served.ctx.chain.key_of(firm).hex())
+    env.pop("SHARING_KEYSTORE", None)
+    env.pop("SHARING_ACCOUNT", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharing", "token", "--server", served.base_url + "/"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip().splitlines()[-1]
+    with httpx.Client(base_url=served.base_url, timeout=30) as client:
+        signed_in = client.post("/signin", data={"token": token})
+        assert signed_in.status_code == 303
+        account = client.get("/account")
+    assert account.status_code == 200
+    assert f'<code class="wrap" id="account-address">{firm}</code>' in account.text
