@@ -160,7 +160,8 @@ def open_session(
         who = signer.address
         if sender is not None and Web3.to_checksum_address(sender) != who:
             raise InputError(
-                f"--from {sender} is not the address of the key given ({who}); drop --from"
+                f"{sender} (--from/--firm) is not the address of the key given ({who}); "
+                "drop it: the key's address sends"
             )
     elif sender is not None:
         who = Web3.to_checksum_address(sender)

@@ -28,14 +28,15 @@ from sharing.cli._roles import (
 from sharing.errors import InputError
 
 
-def _eligibility(session: Session, panellist: str, content_hash: bytes) -> dict[str, Any]:
-    """One pending indicator as ``panellist`` sees it: may it vote, and if not, why not."""
+def _eligibility(
+    session: Session, panellist: str, seat: int | None, content_hash: bytes
+) -> dict[str, Any]:
+    """One pending indicator as ``panellist`` (holding ``seat``) sees it: may it vote, why not."""
     from sharing.chain.ais import ZERO_ADDRESS
 
     system = session.system
     state = system.indicator(content_hash)
     terms = system.terms(content_hash)
-    seat = system.seat_of(panellist)
     now = session.chain.timestamp()
     affiliation = str(system.call("panellist_affiliation", panellist))
     voted = bool(system.call("has_voted", content_hash, panellist))
@@ -85,9 +86,10 @@ def pending(address: str | None, **opts: Any) -> None:
     session = session_from(opts)
     who = parse_address(address, "ADDRESS") if address else session.require_sender("pending")
     system = session.system
-    rows = [_eligibility(session, who, h) for h in system.revealed_hashes()
+    seat = system.seat_of(who)
+    rows = [_eligibility(session, who, seat, h) for h in system.revealed_hashes()
             if system.indicator(h).status == Status.PENDING]
-    result = {"panellist": who, "seat": system.seat_of(who), "pending": rows,
+    result = {"panellist": who, "seat": seat, "pending": rows,
               "awaiting_my_vote": sum(1 for r in rows if r["can_vote"])}
 
     def render(r: dict[str, Any]) -> None:
@@ -136,11 +138,12 @@ def vote(content_hash: str, valid: bool | None, vector: str | None, scope: str |
     system = session.system
     if system.paused():
         raise WouldRevert(Revert.PAUSED, "vote", f"the alliance at {system.address} is paused")
-    if system.seat_of(sender) is None:
+    seat = system.seat_of(sender)
+    if seat is None:
         raise WouldRevert(Revert.CALLER_IS_NOT_A_PANELLIST, "vote", f"{sender} holds no seat")
     if system.indicator(digest).status != Status.PENDING:
         raise WouldRevert(Revert.INDICATOR_NOT_PENDING, "vote", f"0x{digest.hex()} is not pending")
-    seen = _eligibility(session, sender, digest)
+    seen = _eligibility(session, sender, seat, digest)
     if not seen["can_vote"]:
         reasons = {
             "its own firm's indicator": Revert.PANELLIST_VOTES_ON_OWN_FIRM,

@@ -145,7 +145,7 @@ def test_senders__no_key_wrong_key_unlocked_account(alliance: Pilot) -> None:
     r = run_cli("admin", "pause", *base, "--from", NEWCOMER)
     assert r.code == 1 and "not unlocked" in r.err
     r = w.as_("governance", "admin", "pause", "--from", w.firm_a.address)
-    assert r.code == 2 and "not the address of the key" in r.err
+    assert r.code == 2 and "is not the address of the key given" in r.err
     r = run_cli("admin", "pause", "--deployment", str(w.deployment))
     assert r.code == 2 and "needs --rpc-url" in r.err
     assert not system_of(w).paused()
