@@ -131,6 +131,8 @@ def test_account__panellist__awaiting_vote_until_it_votes(served: Any, changed_c
     assert state.status == Status.PENDING
     page = _get(served, "/account", token)
     assert '<table id="awaiting">' not in page.text and "nothing awaits your vote" in page.text
+    votes = re.search(r'<table id="my-votes">.*?</table>', page.text, re.S)
+    assert votes is not None and label in votes.group(0) and ">valid<" in votes.group(0)
     indicators = _get(served, "/indicators").text
     voting = re.search(r'<table id="stage-voting">.*?</table>', indicators, re.S)
     assert voting is not None and label in voting.group(0) and STAGE_VOTING in voting.group(0)

@@ -15,16 +15,24 @@ from collections.abc import Mapping
 from sharing.server.dashboard.account import AccountView
 from sharing.server.dashboard.html import (
     address,
+    badge,
     e,
     facts,
     number,
     table,
+    tx,
     utc,
     wei,
     when,
     yes_no,
 )
-from sharing.server.dashboard.indicator_pages import HEADERS, indicator_rows, link, tactic
+from sharing.server.dashboard.indicator_pages import (
+    HEADERS,
+    indicator_rows,
+    link,
+    status_badge,
+    tactic,
+)
 from sharing.server.dashboard.snapshot import TIER_NAMES, Snapshot
 
 
@@ -74,6 +82,17 @@ def render_account(snap: Snapshot, view: AccountView, names: Mapping[str, str]) 
                 ],
                 empty="nothing awaits your vote.",
                 table_id="awaiting",
+            )
+            + table(
+                "My votes",
+                ("Indicator", "My verdict", "Decision so far", "Transaction"),
+                [
+                    (link(i), badge("valid", "ok") if v.valid else badge("invalid", "warn"),
+                     status_badge(i), tx(v.tx_hash))
+                    for i in view.voted for v in i.votes if v.panellist == view.address
+                ],
+                empty="no vote yet.",
+                table_id="my-votes",
             )
             + "</section>"
         )
