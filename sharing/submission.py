@@ -27,8 +27,10 @@ a commitment already on chain is revealed (if its reveal window is still
 open; else the entry is marked expired and the user told to run again,
 which starts afresh); a commitment not on chain (the process died before or
 while sending it) is sent again with the *same* salt, so at most one
-commitment of that content can ever exist; an entry already revealed is
-reported as done.
+commitment of that content can ever exist; a step sent but not mined in
+time (:class:`~sharing.chain.transactions.TransactionTimeout`) leaves its
+hash in the entry, and the next run waits for it rather than send the step
+again; an entry already revealed is reported as done.
 
 Other commands (``sharing indicator submit``, a TAXII import) call
 :func:`submit_bundle` once per bundle; the CLI stays a thin shell.
@@ -45,8 +47,10 @@ from pathlib import Path
 from typing import Any
 
 from web3 import Web3
+from web3.exceptions import TransactionNotFound
 
 from sharing.chain.ais import AisSystem, Status, WouldRevert, commitment_of, new_salt
+from sharing.chain.transactions import TransactionTimeout
 from sharing.errors import ChainError, InputError, Revert
 from sharing.pool.admission import admit
 from sharing.standards.semantic_key import semantic_key
@@ -257,11 +261,44 @@ def _reveal(
         entry.bytes_of("salt"),
     )
     system.simulate("reveal", *args, sender=entry.sender)
-    receipt = system.tx("reveal", *args, sender=entry.sender)
+    receipt = _send(system, journal, entry, "reveal", args, "reveal_tx")
     entry.state = "revealed"
     entry.reveal_tx = _hex(receipt["transactionHash"])
     journal.save(entry)
     return receipt
+
+
+def _send(
+    system: AisSystem, journal: Journal, entry: JournalEntry, fn: str, args: tuple[Any, ...],
+    hash_field: str,
+) -> dict[str, Any]:
+    """Send one step; a step sent but not mined in time leaves its hash in the journal.
+
+    The next run then waits for that transaction instead of sending the step again.
+    """
+    try:
+        return system.tx(fn, *args, sender=entry.sender)
+    except TransactionTimeout as exc:
+        setattr(entry, hash_field, exc.tx_hash)
+        journal.save(entry)
+        raise
+
+
+def _refuse_if_pending(system: AisSystem, entry: JournalEntry, hash_field: str) -> None:
+    """Refuse to send a step again while its journalled transaction waits to be mined."""
+    tx_hash = getattr(entry, hash_field)
+    if not tx_hash:
+        return
+    try:
+        tx = system.chain.w3.eth.get_transaction(tx_hash)
+    except TransactionNotFound:
+        return  # dropped by the node: sending the same step again is safe
+    if tx.get("blockNumber") is None:
+        step = hash_field.removesuffix("_tx")
+        raise ChainError(
+            f"the {step} of 0x{entry.bytes_of('content_hash').hex()} ({tx_hash}) is still waiting "
+            "to be mined; nothing sent; run the same submission again once it is"
+        )
 
 
 def submit_bundle(
@@ -321,6 +358,7 @@ def submit_bundle(
     if entry is not None and entry.state in ("prepared", "committed"):
         seq, block, stamp = _commit_on_chain(system, entry)
         if seq != 0:
+            _refuse_if_pending(system, entry, "reveal_tx")
             closes = stamp + int(system.call("reveal_window"))
             if chain.timestamp() >= closes:
                 entry.state = "expired"
@@ -343,6 +381,7 @@ def submit_bundle(
                 f"content 0x{digest.hex()} is already held by {sender} "
                 f"({state.status.name.lower()}); nothing sent"
             )
+        _refuse_if_pending(system, entry, "commit_tx")
         # Not on chain: the commit was never mined. Send the same one again (same salt),
         # so that at most one commitment of this content can ever exist.
     if entry is None or entry.state == "expired":
@@ -368,7 +407,7 @@ def submit_bundle(
     system.simulate("commit", commitment, sender=sender)
     journal.save(entry)  # durable BEFORE the commit leaves this process
     step("commit")
-    receipt = system.tx("commit", commitment, sender=sender)
+    receipt = _send(system, journal, entry, "commit", (commitment,), "commit_tx")
     entry.state = "committed"
     entry.commit_tx = _hex(receipt["transactionHash"])
     entry.commit_block = int(receipt["blockNumber"])

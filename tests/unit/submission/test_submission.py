@@ -151,3 +151,43 @@ def test_default_journal_dir__beside_the_deployment_unless_set(tmp_path) -> None
     deployment = tmp_path / "deployments" / "1.json"
     assert default_journal_dir(deployment, {}) == tmp_path / "deployments" / "journal"
     assert default_journal_dir(deployment, {"SHARING_JOURNAL_DIR": "/x"}) == Path("/x")
+
+
+@pytest.fixture
+def slow_chain(system):
+    """Transactions wait outside a block, and a send is given 0.3 s to be mined."""
+    from dataclasses import replace
+
+    chain = system.chain
+    tester = chain.w3.provider.ethereum_tester
+    policy = chain.tx_policy
+    chain.tx_policy = replace(policy, timeout_s=0.3)
+    tester.disable_auto_mine_transactions()
+    try:
+        yield tester
+    finally:
+        tester.enable_auto_mine_transactions()
+        chain.tx_policy = policy
+
+
+def test_submit__commit_not_mined_in_time__next_run_waits_for_it(
+    system, actors, item, described, tmp_path, slow_chain
+) -> None:
+    from sharing.chain.transactions import TransactionTimeout
+
+    journal = Journal(tmp_path)
+    with pytest.raises(TransactionTimeout) as info:
+        submit(system, actors.firm_core, described, item, journal)
+    entry = journal.load(system.chain.chain_id, system.address, actors.firm_core,
+                         item.content_hash)
+    assert entry is not None and entry.state == "prepared"
+    assert entry.commit_tx == info.value.tx_hash  # the hash of what was sent is kept
+    with pytest.raises(ChainError, match="still waiting to be mined; nothing sent"):
+        submit(system, actors.firm_core, described, item, journal)
+    slow_chain.enable_auto_mine_transactions()
+    system.chain.mine()  # the waiting commit is mined now
+    before = commits(system)
+    done = submit(system, actors.firm_core, described, item, journal)
+    assert done.resumed is True and len(done.transactions) == 1  # the reveal only
+    assert commits(system) == before
+    assert system.indicator(item.content_hash).status == Status.PENDING
