@@ -39,3 +39,16 @@ def test_worked_example__every_value_recomputes() -> None:
     # The page's signature verifies as a request of the key's address.
     page_signed = SignedRequest(json.dumps(typed), bytes.fromhex(values["signature"][2:]))
     assert recover_request(page_signed).requester == Account.from_key(KEY).address
+
+
+def test_worked_example__a_keystore_signer_signs_the_same(tmp_path) -> None:
+    """A member's keystore (sharing.chain.signer.Signer) signs requests like a raw key."""
+    from signer_fixtures import PASSWORD, write_keystore
+
+    from sharing.chain.signer import Signer
+
+    typed, values = _page()
+    request = PoolRequest.parse(json.dumps(typed))
+    signer = Signer.from_keystore(write_keystore(tmp_path / "k.json", bytes.fromhex(KEY[2:])),
+                                  PASSWORD)
+    assert "0x" + sign_request(signer, request).signature.hex() == values["signature"]
