@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from sharing.errors import ChainError
 from sharing.server.auth import AuthError
 from sharing.server.context import ServerContext
 from sharing.server.taxii import taxii_routes
@@ -102,6 +103,23 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(str(exc.detail), exc.status_code, headers=exc.headers)
 
 
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """Anything else: a TAXII error message under ``/taxii2/`` too, without internals.
+
+    A chain that cannot be read (a node down) is ``503``: the client should
+    retry; anything else is ``500``.
+    """
+    unavailable = isinstance(exc, ChainError)
+    status = 503 if unavailable else 500
+    description = (
+        "the alliance's chain cannot be read now; retry later" if unavailable
+        else "the server failed on this request"
+    )
+    if request.url.path.startswith("/taxii2"):
+        return taxii_error_response(TaxiiError(status, "Server Error", description, "server"))
+    return PlainTextResponse(description, status)
+
+
 def create_app(ctx: ServerContext) -> Starlette:
     """The server's application over ``ctx``."""
     routes: list[BaseRoute] = [
@@ -112,7 +130,11 @@ def create_app(ctx: ServerContext) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        exception_handlers={TaxiiError: _taxii_error, HTTPException: _http_error},
+        exception_handlers={
+            TaxiiError: _taxii_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
     )
     app.state.ctx = ctx
     return app

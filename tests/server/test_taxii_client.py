@@ -156,6 +156,7 @@ def test_headers__date_added_first_and_last_bound_the_page(served: Served):
         ("GET", "objects/?next=garbage", {"Accept": TAXII}, 400, "filter"),
         ("GET", "objects/indicator--00000000-0000-4000-8000-000000000000/", {"Accept": TAXII},
          404, "object"),
+        ("DELETE", "objects/", {"Accept": TAXII}, 405, None),
     ],
 )
 def test_errors__are_taxii_error_messages(served, method, path, headers, status, code):
@@ -166,7 +167,25 @@ def test_errors__are_taxii_error_messages(served, method, path, headers, status,
     assert response.status_code == status
     assert response.headers["content-type"] == TAXII
     body = response.json()
-    assert body["http_status"] == str(status) and body["error_code"] == code and body["title"]
+    assert body["http_status"] == str(status) and body.get("error_code") == code and body["title"]
+
+
+def test_errors__a_chain_that_cannot_be_read_is_a_503_taxii_error(served: Served):
+    from sharing.errors import ChainError
+
+    system = served.ctx.system
+    def unreachable(account: str) -> bool:
+        raise ChainError("node down")
+
+    original = system.is_member
+    system.is_member = unreachable  # type: ignore[method-assign]
+    try:
+        response = requests.get(served.collection_url() + "objects/", headers={"Accept": TAXII},
+                                auth=Bearer(served.token_of("core")), timeout=10)
+    finally:
+        system.is_member = original  # type: ignore[method-assign]
+    assert response.status_code == 503 and response.headers["content-type"] == TAXII
+    assert response.json()["error_code"] == "server" and "node" not in response.text
 
 
 def test_errors__unknown_collection_and_path_are_404_taxii_errors(served: Served):
