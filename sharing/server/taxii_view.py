@@ -9,7 +9,8 @@ read from the chain, and the collection keeps the bundles it is about
 and so marked; ``pending``: revealed, the panel still voting).  Each
 object of a kept bundle is one TAXII record; an object several bundles
 share (a TLP marking definition, the alliance identity) is one record, added
-when its first bundle was.  Sightings of a kept indicator follow it.
+when its first bundle was.  Sightings of a kept indicator follow it, each
+read under its own TLP marking with its reporter in the submitter's place.
 
 ``date_added`` is when the pool stored the bundle (or accepted the
 sighting), in whole seconds.  A record is served only once its second is
@@ -36,9 +37,10 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from sharing.chain.ais import Status
+from sharing.pool.access import PoolAccessDenied, check_read
 from sharing.server.context import ServerContext
 from sharing.server.taxii_http import STIX_MEDIA_TYPE, TaxiiError
-from sharing.standards.tlp import Tlp
+from sharing.standards.tlp import Tlp, tlp_of_object
 
 __all__ = [
     "COLLECTIONS",
@@ -220,7 +222,11 @@ def records_for(
                 records.append(record)
     if ctx.sightings is not None:
         for sighting in ctx.sightings.all():
-            if sighting.content_hash in kept and sighting.added_at < now:
+            if (
+                sighting.content_hash in kept
+                and sighting.added_at < now
+                and _may_read_sighting(ctx, reader, sighting.reporter, sighting.object)
+            ):
                 records.append(
                     Record(
                         sighting.object,
@@ -231,6 +237,25 @@ def records_for(
                 )
     records.sort(key=lambda r: r.order)
     return records
+
+
+def _may_read_sighting(
+    ctx: ServerContext, reader: str | None, reporter: str, obj: dict[str, Any]
+) -> bool:
+    """The pool's TLP rule applied to a sighting, under its own marking.
+
+    Its reporter stands in the submitter's place; an AMBER+STRICT sighting
+    names no recipients, so it is its reporter's alone.
+    """
+    tlp = tlp_of_object(obj)
+    if tlp is None:
+        return False
+    try:
+        check_read(tlp=tlp, requester=reader, submitter=reporter, recipients=(),
+                   is_member=ctx.system.is_member, has_access=ctx.system.has_access)
+    except PoolAccessDenied:
+        return False
+    return True
 
 
 def _seq_of(ctx: ServerContext, content_hash: bytes) -> int:

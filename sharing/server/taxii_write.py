@@ -13,6 +13,8 @@ A sighting is accepted when
   properties allowed, e.g. ``x_opencti_negative`` for a false positive);
 * its ``sighting_of_ref`` is an indicator of a bundle in the collection that
   the reporter may read now (verified, and passing the TLP rule);
+* it carries a TLP marking other than RED (it is read under that marking:
+  a GREEN sighting of a CLEAR indicator reaches members with access only);
 * the reporter is not the indicator's submitter (a firm does not vouch for
   its own indicator), and the sighting's id is new.
 
@@ -37,6 +39,7 @@ from sharing.server.taxii import MAX_CONTENT_LENGTH, reader_of, require_read
 from sharing.server.taxii_http import TaxiiError, check_content_type, taxii_response
 from sharing.server.taxii_view import COLLECTIONS, collection_by_id, records_for
 from sharing.standards.stix_parse import validate_object
+from sharing.standards.tlp import Tlp, tlp_of_object
 
 __all__ = ["add_objects", "indicator_index", "sighting_routes"]
 
@@ -67,6 +70,11 @@ def _check(
         validate_object(obj)
     except InputError as exc:
         return None, str(exc)
+    tlp = tlp_of_object(obj)
+    if tlp is None:
+        return None, "a sighting needs a TLP marking (object_marking_refs), as every pool entry"
+    if tlp is Tlp.RED:
+        return None, "TLP:RED is for named recipients only and never enters the pool"
     target = index.get(str(obj.get("sighting_of_ref")))
     if target is None:
         return None, (

@@ -30,7 +30,7 @@ import stix2
 
 from sharing.errors import InputError
 
-__all__ = ["TLP2_CREATED", "TLP2_EXTENSION_ID", "Tlp", "tlp_of"]
+__all__ = ["TLP2_CREATED", "TLP2_EXTENSION_ID", "Tlp", "tlp_of", "tlp_of_object"]
 
 #: Id of the OASIS TLP 2.0 marking extension definition.
 TLP2_EXTENSION_ID: Final = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
@@ -162,6 +162,16 @@ def _marking_refs(obj: Any) -> Iterable[str]:
         ref = granular.get("marking_ref", None)
         if ref:
             yield ref
+
+
+def tlp_of_object(obj: Any) -> Tlp | None:
+    """The most restrictive TLP marking one object references (object-level or granular).
+
+    For a lone object (a sighting posted to the server) there are no
+    marking-definition objects to check: the published ids are trusted.
+    """
+    levels = [_TLP_BY_ID[ref] for ref in _marking_refs(obj) if ref in _TLP_BY_ID]
+    return max(levels, key=lambda t: t.rank) if levels else None
 
 
 def tlp_of(bundle: Any) -> Tlp | None:

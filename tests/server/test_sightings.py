@@ -123,3 +123,24 @@ def test_sightings__read_only_collections_and_members_without_access_cannot_post
     garbage = requests.post(served.collection_url() + "objects/", data=b"[1]", headers=headers,
                             auth=Bearer(served.token_of("core")), timeout=10)
     assert garbage.status_code == 400 and garbage.json()["error_code"] == "envelope"
+
+
+def test_sightings__read_under_their_own_marking(served: Served):
+    """A GREEN sighting of a CLEAR indicator is not served to a reader without access."""
+    c = indicator_id(served, "C")  # small's TLP:CLEAR indicator
+    green = sighting_of(c)  # marked GREEN
+    unmarked = {k: v for k, v in sighting_of(c).items() if k != "object_marking_refs"}
+    red = sighting_of(c) | {"object_marking_refs": [Tlp.RED.marking_id]}
+    status = verified(served, "core").add_objects({"objects": [green, unmarked, red]})
+    assert status.success_count == 1
+    reasons = {f["id"]: f["message"] for f in status.failures}
+    assert "needs a TLP marking" in reasons[unmarked["id"]] and "TLP:RED" in reasons[red["id"]]
+    time.sleep(1.05)
+    def ids_in_clear(tier: str) -> set[str]:
+        response = requests.get(served.collection_url("tlp-clear") + "objects/?match[type]=sighting",
+                                headers={"Accept": TAXII}, auth=Bearer(served.token_of(tier)),
+                                timeout=10)
+        return {o["id"] for o in response.json().get("objects", [])}
+
+    assert green["id"] in ids_in_clear("small")
+    assert green["id"] not in ids_in_clear("newcomer")  # no pool access: CLEAR only
