@@ -7,7 +7,9 @@ chain. Every command signs its request (EIP-712 typed data,
 docs/pool_requests.md) with the member's key - the keystore or
 ``$SHARING_PRIVATE_KEY``, or for ``--from`` an account of a development
 node - and hands it to the store, which checks it exactly as it would for a
-remote client. ``get`` and ``list`` without a sender see TLP:CLEAR only.
+remote client. ``get`` and ``list`` without a sender see TLP:CLEAR only;
+with ``--wallet ADDRESS`` they read for a membership held by a contract
+wallet that accepts the key's signature (EIP-1271).
 """
 
 from __future__ import annotations
@@ -52,18 +54,31 @@ def _store(session: Session, pool_path: str | None) -> Any:
                      pool_address=session.system.address, path=path)
 
 
+wallet_option = click.option(
+    "--wallet",
+    default=None,
+    metavar="ADDRESS",
+    help="Read for a membership held by this contract wallet, which accepts the key's "
+    "signature (EIP-1271).",
+)
+
+
 def _request(session: Session, action: str, content_hash: bytes | None = None,
-             recipients: tuple[str, ...] = ()) -> Any:
-    """A request signed by the sender's key, or None without a sender."""
+             recipients: tuple[str, ...] = (), wallet: str | None = None) -> Any:
+    """A request signed by the sender's key (for ``wallet``, if given), or None without one."""
     from sharing.pool.access import make_request
 
     if session.sender is None:
+        if wallet is not None:
+            raise InputError("--wallet needs the key of its owner (--keystore, --account or "
+                             "$SHARING_PRIVATE_KEY)")
         return None
     signer = session.chain.signer_of(session.sender)
     key: Any = signer if signer is not None else session.chain.key_of(session.sender)
+    requester = parse_address(wallet, "--wallet") if wallet else None
     return make_request(key, action=action, chain_id=session.chain.chain_id,
                         pool=session.system.address, content_hash=content_hash,
-                        recipients=recipients)
+                        recipients=recipients, requester=requester)
 
 
 @click.group()
@@ -101,14 +116,16 @@ def put(bundle_path: str, recipients: tuple[str, ...], pool_path: str | None,
 @click.argument("content_hash", metavar="HASH")
 @click.option("--out", "out_path", default=None, metavar="FILE",
               help="Write the bundle here (default: print it).")
+@wallet_option
 @pool_option
 @role_options
-def get(content_hash: str, out_path: str | None, pool_path: str | None, **opts: Any) -> None:
+def get(content_hash: str, out_path: str | None, wallet: str | None, pool_path: str | None,
+        **opts: Any) -> None:
     """Read one bundle (as canonical JSON: re-hash it to check it against the chain)."""
     digest = parse_hash(content_hash)
     session = session_from(opts)
     with _store(session, pool_path) as store:
-        stored = store.get(digest, _request(session, "get", digest))
+        stored = store.get(digest, _request(session, "get", digest, wallet=wallet))
     if out_path is not None:
         try:
             Path(out_path).write_text(stored.json_text, encoding="utf-8")
@@ -128,17 +145,19 @@ def get(content_hash: str, out_path: str | None, pool_path: str | None, **opts: 
 
 
 @pool.command("list")
+@wallet_option
 @pool_option
 @role_options
-def list_command(pool_path: str | None, **opts: Any) -> None:
+def list_command(wallet: str | None, pool_path: str | None, **opts: Any) -> None:
     """The bundles the sender may read (without a sender: TLP:CLEAR only)."""
     session = session_from(opts)
     with _store(session, pool_path) as store:
-        readable = store.readable(_request(session, "list"))
+        readable = store.readable(_request(session, "list", wallet=wallet))
         total = len(store)
     rows = [{"content_hash": b.hash_hex, "tlp": b.tlp.label, "submitter": b.submitter,
              "put_at": b.put_at} for b in readable]
-    result = {"reader": session.sender, "readable": rows, "count": len(rows), "stored": total}
+    reader = parse_address(wallet, "--wallet") if wallet else session.sender
+    result = {"reader": reader, "readable": rows, "count": len(rows), "stored": total}
 
     def render(r: dict[str, Any]) -> None:
         table = Table(title=f"Pool: {r['count']} of {r['stored']} readable by "

@@ -223,3 +223,30 @@ def test_pool__refusals(alliance: Pilot) -> None:
     assert r.code != 0 and "no bundle" in r.err
     r = w.anyone("pool", "get", "0x" + item.content_hash.hex())
     assert r.code != 0 and "needs a signed request" in r.err
+
+
+def test_pool__membership_held_by_a_contract_wallet(alliance: Pilot) -> None:
+    """A member that is a contract (EIP-1271) reads through its owner's keystore."""
+    from sharing.chain.compile import load_artifact
+    from sharing.chain.connect import rpc_chain
+    from sharing.chain.contract import deploy
+
+    w, gov = alliance, "governance"
+    chain = rpc_chain(w.node_url)
+    wallet = deploy(chain, load_artifact("SingleOwnerWallet"), w.outsider.address,
+                    sender=chain.accounts[1]).address
+    ok(w, gov, "admin", "add-member", wallet, "--tier", "small")
+    ok(w, gov, "admin", "grant-access", wallet, "--epochs", "1")
+    text, item = bundle_text(23)
+    path = w.write("wallet.json", text)
+    ok(w, "firm_a", "indicator", "submit", "--bundle", str(path))
+    ok(w, "firm_a", "pool", "put", "--bundle", str(path))
+    h = "0x" + item.content_hash.hex()
+    read = ok(w, "outsider", "pool", "get", h, "--wallet", wallet)
+    assert read["tlp"] == "TLP:GREEN"
+    assert h in [b["content_hash"] for b in
+                 ok(w, "outsider", "pool", "list", "--wallet", wallet)["readable"]]
+    r = w.as_("firm_b", "pool", "get", h, "--wallet", wallet)  # not the wallet's owner
+    assert r.code != 0 and "bad signature" in r.err
+    r = w.anyone("pool", "get", h, "--wallet", wallet)
+    assert r.code == 2 and "needs the key of its owner" in r.err
