@@ -4,7 +4,8 @@ Members (``add-member``, ``remove-member``, ``set-tier``, ``grant-access``),
 the panel (``appoint``, ``unseat``, ``set-quorum``), the rules
 (``set-windows``, ``set-access-rule``, ``set-reject-penalty``,
 ``set-reward-schedule``, ``set-price-rule``), the switch (``pause``,
-``unpause``) and the surplus (``sweep-surplus``). Each checks the sender's
+``unpause``) and the surplus (``sweep-surplus``), and the roles themselves (``grant-role``,
+``revoke-role``, ``renounce-role``: hand governance to a multisig). Each checks the sender's
 role and everything else it can with calls, then simulates the transaction,
 before it sends anything (:mod:`sharing.cli._roles`). Without a key or
 ``--from``, the deployment's governance account is used if the node has it
@@ -328,6 +329,77 @@ def sweep_surplus(recipient: str, **opts: Any) -> None:
         raise _would(Revert.NO_SURPLUS, "sweep_surplus", "the contract holds no surplus")
     receipt = session.send("sweep_surplus", to)
     _done(session, "sweep-surplus", receipt, opts, recipient=to, amount_wei=amount)
+
+
+_ROLES = {"governor": "GOVERNOR_ROLE", "pauser": "PAUSER_ROLE", "admin": "DEFAULT_ADMIN_ROLE"}
+
+
+def _role(name: str) -> tuple[str, bytes]:
+    """``governor`` | ``pauser`` | ``admin`` -> (its constant's name, its 32-byte id)."""
+    from sharing.chain import ais
+
+    key = _ROLES.get(name.lower())
+    if key is None:
+        raise InputError(f"unknown role {name!r}: use governor, pauser or admin")
+    return key, bytes(32) if key == "DEFAULT_ADMIN_ROLE" else getattr(ais, key)
+
+
+def _role_admin(session: Session, role: bytes, role_name: str) -> str:
+    """The sender, checked to hold the role that administers ``role``."""
+    from sharing.errors import Revert
+
+    sender = session.require_sender("role change")
+    admin_role = bytes(session.system.call("getRoleAdmin", role))
+    if not session.system.has_role(admin_role, sender):
+        raise _would(Revert.MISSING_ROLE, "grantRole",
+                     f"{sender} does not hold the admin role of {role_name}")
+    return sender
+
+
+@admin.command("grant-role")
+@click.argument("role_name", metavar="ROLE")
+@click.argument("address")
+@role_options
+def grant_role(role_name: str, address: str, **opts: Any) -> None:
+    """Give ROLE (governor | pauser | admin) to ADDRESS, e.g. a multisig."""
+    name, role = _role(role_name)
+    who = parse_address(address, "ADDRESS")
+    session = session_from(opts, default_sender=governance_default)
+    _role_admin(session, role, name)
+    if session.system.has_role(role, who):
+        raise InputError(f"{who} already holds {name}; nothing sent")
+    receipt = session.send("grantRole", role, who)
+    _done(session, "grant-role", receipt, opts, role=name, account=who)
+
+
+@admin.command("revoke-role")
+@click.argument("role_name", metavar="ROLE")
+@click.argument("address")
+@role_options
+def revoke_role(role_name: str, address: str, **opts: Any) -> None:
+    """Take ROLE (governor | pauser | admin) from ADDRESS."""
+    name, role = _role(role_name)
+    who = parse_address(address, "ADDRESS")
+    session = session_from(opts, default_sender=governance_default)
+    _role_admin(session, role, name)
+    if not session.system.has_role(role, who):
+        raise InputError(f"{who} does not hold {name}; nothing sent")
+    receipt = session.send("revokeRole", role, who)
+    _done(session, "revoke-role", receipt, opts, role=name, account=who)
+
+
+@admin.command("renounce-role")
+@click.argument("role_name", metavar="ROLE")
+@role_options
+def renounce_role(role_name: str, **opts: Any) -> None:
+    """Give up the sender's own ROLE (after handing it to its successor)."""
+    name, role = _role(role_name)
+    session = session_from(opts, default_sender=governance_default)
+    sender = session.require_sender("renounce-role")
+    if not session.system.has_role(role, sender):
+        raise InputError(f"{sender} does not hold {name}; nothing sent")
+    receipt = session.send("renounceRole", role, sender)
+    _done(session, "renounce-role", receipt, opts, role=name, account=sender)
 
 
 COMMANDS: list[click.Command] = [admin]

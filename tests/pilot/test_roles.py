@@ -250,3 +250,25 @@ def test_pool__membership_held_by_a_contract_wallet(alliance: Pilot) -> None:
     assert r.code != 0 and "bad signature" in r.err
     r = w.anyone("pool", "get", h, "--wallet", wallet)
     assert r.code == 2 and "needs the key of its owner" in r.err
+
+
+def test_admin__roles_handed_over_and_back(alliance: Pilot) -> None:
+    w, gov = alliance, "governance"
+    system = system_of(w)
+    from sharing.chain.ais import PAUSER_ROLE
+
+    refused(w, gov, "admin", "grant-role", "king", w.firm_b.address, needle="unknown role")
+    refused(w, "firm_a", "admin", "grant-role", "pauser", w.firm_b.address,
+            needle="does not hold the admin role of PAUSER_ROLE")
+    refused(w, gov, "admin", "grant-role", "governor", w.governance.address,
+            needle="already holds GOVERNOR_ROLE")
+    refused(w, gov, "admin", "revoke-role", "pauser", w.firm_b.address,
+            needle="does not hold PAUSER_ROLE")
+    refused(w, "firm_b", "admin", "renounce-role", "pauser", needle="does not hold PAUSER_ROLE")
+    ok(w, gov, "admin", "grant-role", "pauser", w.firm_b.address)
+    assert system.has_role(PAUSER_ROLE, w.firm_b.address)
+    ok(w, "firm_b", "admin", "renounce-role", "pauser")
+    assert not system.has_role(PAUSER_ROLE, w.firm_b.address)
+    ok(w, gov, "admin", "grant-role", "pauser", w.firm_b.address)
+    ok(w, gov, "admin", "revoke-role", "pauser", w.firm_b.address)
+    assert not system.has_role(PAUSER_ROLE, w.firm_b.address)
