@@ -271,14 +271,19 @@ class AisSystem:
             "panel_seat": self.seat_of(who),
         }
 
-    def revealed_hashes(self) -> list[bytes]:
+    def revealed_hashes(self, chunk: int = 10_000) -> list[bytes]:
         """Content hashes of every ``IndicatorRevealed`` event since the deployment, oldest first.
 
-        A hash revealed again after a supersede appears once.
+        A hash revealed again after a supersede appears once. Logs are asked
+        for ``chunk`` blocks at a time: hosted endpoints refuse wider ranges.
         """
         event = self.alliance.contract.events.IndicatorRevealed()
+        latest = int(self.chain.w3.eth.block_number)
+        logs: list[Any] = []
         with translate_reverts("eth_getLogs"):
-            logs = event.get_logs(from_block=self.deploy_block)
+            for start in range(self.deploy_block, latest + 1, chunk):
+                end = min(start + chunk - 1, latest)
+                logs.extend(event.get_logs(from_block=start, to_block=end))
         seen: dict[bytes, None] = {}
         for log in logs:
             seen.setdefault(bytes(log["args"]["content_hash"]), None)
