@@ -119,6 +119,7 @@ def _deployed_context(
     from sharing.pool.sightings import SightingStore
     from sharing.pool.store import PoolStore
     from sharing.server.auth import TokenAuthority
+    from sharing.server.chain_view import BlockPinnedView
 
     if not rpc_url:
         raise InputError("serve needs --rpc-url (or --demo for an embedded chain)")
@@ -127,7 +128,8 @@ def _deployed_context(
     chain = rpc_chain(rpc_url)
     path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
     system = load_deployment(chain, path)
-    pool = PoolStore(system, chain_id=chain.chain_id, pool_address=system.address, path=pool_path)
+    view = BlockPinnedView(system)
+    pool = PoolStore(view, chain_id=chain.chain_id, pool_address=system.address, path=pool_path)
     return ServerContext(
         chain=chain,
         system=system,
@@ -135,6 +137,7 @@ def _deployed_context(
         auth=TokenAuthority(domain=domain, chain_id=chain.chain_id, secret=secret),
         report_dir=report,
         sightings=SightingStore(pool_path),
+        chain_view=view,
     )
 
 

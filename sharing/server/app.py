@@ -109,7 +109,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     A chain that cannot be read (a node down) is ``503``: the client should
     retry; anything else is ``500``.
     """
-    unavailable = isinstance(exc, ChainError)
+    # A node that does not answer: ChainError from the drivers, OSError from the transport
+    # (requests' and the socket's connection errors are OSErrors).
+    unavailable = isinstance(exc, ChainError | OSError)
     status = 503 if unavailable else 500
     description = (
         "the alliance's chain cannot be read now; retry later" if unavailable

@@ -35,7 +35,9 @@ from sharing.chain.connect import embedded_chain
 from sharing.demo import Demo
 from sharing.pool.access import make_request
 from sharing.pool.sightings import SightingStore
+from sharing.pool.store import PoolStore
 from sharing.server.auth import TokenAuthority
+from sharing.server.chain_view import BlockPinnedView
 from sharing.server.context import ServerContext
 from sharing.standards.stix_build import member_pseudonym
 from sharing.standards.synthetic import SyntheticIndicator, generate_indicator
@@ -105,17 +107,21 @@ def build_demo_context(
     members = DemoMembers(demo.firms)
     members["newcomer"] = newcomer
     members.indicators = {}
+    # The served pool asks the chain once per block and request (sharing.server.chain_view).
+    view = BlockPinnedView(system)
+    pool = PoolStore(view, chain_id=chain.chain_id, pool_address=system.address)
     sightings = SightingStore()
     auth_kwargs: dict[str, Any] = {} if token_ttl is None else {"token_ttl": token_ttl}
     auth = TokenAuthority(domain=domain, chain_id=chain.chain_id, **auth_kwargs)
     ctx = ServerContext(
         chain=chain,
         system=system,
-        pool=demo.pool,
+        pool=pool,
         auth=auth,
         report_dir=report_dir,
         title="AIS alliance (demo)",
         sightings=sightings,
+        chain_view=view,
     )
     # Demo pseudonyms come from the seed; a real member keeps its own secret.
     pseudonyms = {
@@ -129,13 +135,13 @@ def build_demo_context(
         members.indicators[label] = ind
         demo.commit_and_reveal(firm, ind)
         if outcome == "pending":
-            _put(demo, firm, ind)
+            _put(demo, pool, firm, ind)
             log(f"{label}: pending, in the pool")
             continue
         demo.verify(label, firm, ind, valid=outcome == "verified", publish=False)
         if outcome == "verified":
             recipients: list[str] = [demo.firms["core"]] if tlp is Tlp.AMBER_STRICT else []
-            _put(demo, firm, ind, recipients)
+            _put(demo, pool, firm, ind, recipients)
     ctx.extra["members"] = members
     uri = f"http://{domain}/"
     tokens = {address: sign_in(auth, chain.key_of(address), uri) for address in members.values()}
@@ -143,7 +149,11 @@ def build_demo_context(
 
 
 def _put(
-    demo: Demo, firm: str, ind: SyntheticIndicator, recipients: list[str] | None = None
+    demo: Demo,
+    pool: PoolStore,
+    firm: str,
+    ind: SyntheticIndicator,
+    recipients: list[str] | None = None,
 ) -> None:
     request = make_request(
         demo.chain.key_of(firm),
@@ -153,4 +163,4 @@ def _put(
         content_hash=ind.content_hash,
         recipients=recipients or (),
     )
-    demo.pool.put(ind.bundle_json, request)
+    pool.put(ind.bundle_json, request)

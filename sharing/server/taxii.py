@@ -83,9 +83,9 @@ def can_read(ctx: ServerContext, reader: str, view: CollectionView) -> DenyReaso
     """Why ``reader`` may not read ``view`` now, or ``None`` (call under the lock)."""
     if view.tlp is Tlp.CLEAR:
         return None
-    if not ctx.system.is_member(reader):
+    if not ctx.is_member(reader):
         return DenyReason.NOT_MEMBER
-    if not ctx.system.has_access(reader):
+    if not ctx.has_access(reader):
         return DenyReason.NO_ACCESS
     return None
 
@@ -149,20 +149,20 @@ def taxii_routes(ctx: ServerContext) -> list[BaseRoute]:
     async def collections(request: Request) -> Response:
         check_accept(request)
         reader = reader_of(ctx, request)
-        with ctx.locked():
+        with ctx.reading():
             items = [_collection_resource(reader, view) for view in COLLECTIONS]
         return taxii_response({"collections": items})
 
     async def collection(request: Request) -> Response:
         check_accept(request)
         reader = reader_of(ctx, request)
-        with ctx.locked():
+        with ctx.reading():
             view = collection_by_id(ctx, request.path_params["cid"])
             return taxii_response(_collection_resource(reader, view))
 
     def _records(request: Request) -> list[Record]:
         reader = reader_of(ctx, request)
-        with ctx.locked():
+        with ctx.reading():
             view = collection_by_id(ctx, request.path_params["cid"])
             require_read(ctx, reader, view)
             return records_for(ctx, reader, view, now())

@@ -209,7 +209,7 @@ def records_for(
     for stored in ctx.pool.readable_by(reader):
         if stored.put_at >= now:
             continue
-        status = ctx.system.indicator(stored.content_hash).status
+        status = ctx.status_of(stored.content_hash)
         if not view.keeps(status, stored.tlp):
             continue
         kept.add(stored.content_hash)
@@ -252,7 +252,7 @@ def _may_read_sighting(
         return False
     try:
         check_read(tlp=tlp, requester=reader, submitter=reporter, recipients=(),
-                   is_member=ctx.system.is_member, has_access=ctx.system.has_access)
+                   is_member=ctx.is_member, has_access=ctx.has_access)
     except PoolAccessDenied:
         return False
     return True

@@ -53,7 +53,7 @@ def indicator_index(ctx: ServerContext, reader: str, now: int) -> dict[str, tupl
     index: dict[str, tuple[bytes, str]] = {}
     for record in records_for(ctx, reader, verified, now + 1):
         if record.type == "indicator" and record.id not in index:
-            submitter = ctx.system.submitter_of(record.content_hash) or ""
+            submitter = ctx.submitter_of(record.content_hash) or ""
             index[record.id] = (record.content_hash, submitter)
     return index
 
@@ -107,7 +107,7 @@ async def add_objects(ctx: ServerContext, request: Request) -> Response:
     requested = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     successes: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
-    with ctx.locked():
+    with ctx.reading():
         view = collection_by_id(ctx, request.path_params["cid"])
         if not view.can_write:
             raise TaxiiError(
@@ -162,7 +162,7 @@ def sighting_routes(ctx: ServerContext) -> list[BaseRoute]:
             reader = reader_of(ctx, request)
         except TaxiiError as exc:
             return JSONResponse(exc.body(), exc.status)
-        with ctx.locked():
+        with ctx.reading():
             try:
                 require_read(ctx, reader, COLLECTIONS[0])
             except TaxiiError as exc:
