@@ -170,6 +170,26 @@ def read_deployment(path: Path) -> dict[str, Any]:
     return dict(record)
 
 
+def live_deployment(chain: Chain, path: Path) -> str | None:
+    """The alliance address ``path`` records if it is deployed on ``chain`` now, else None.
+
+    ``sharing deploy`` refuses to overwrite such a file: it is the members'
+    only pointer to their alliance.
+    """
+    from web3 import Web3
+
+    try:
+        record = read_deployment(path)
+        address = Web3.to_checksum_address(record["contracts"][CONTRACT]["address"])
+    except (DeploymentError, ValueError):
+        return None
+    if record.get("chain_id") != chain.chain_id:
+        return None
+    if hex_0x(str(record.get("genesis_hash"))) != hex_0x(chain.w3.eth.get_block(0)["hash"]):
+        return None
+    return str(address) if chain.w3.eth.get_code(address) else None
+
+
 def load_deployment(chain: Chain, path: Path) -> AisSystem:
     """Attach to the deployment recorded in ``path``, refusing one for another network."""
     record = read_deployment(path)

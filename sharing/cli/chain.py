@@ -20,12 +20,15 @@ from sharing.cli._common import (
     signer_from_options,
     signer_options,
 )
+from sharing.errors import DeploymentError
 
 
 @click.command()
 @rpc_option
 @deployment_option
 @click.option("--epoch-length", default=86_400, show_default=True, help="Seconds per epoch.")
+@click.option("--replace", is_flag=True,
+              help="Overwrite a deployment file that records a live alliance on this chain.")
 @signer_options
 @fee_options
 @json_option
@@ -33,6 +36,7 @@ def deploy(
     rpc_url: str | None,
     deployment_path: str | None,
     epoch_length: int,
+    replace: bool,
     keystore: str | None,
     account: str | None,
     password_file: str | None,
@@ -50,12 +54,23 @@ def deploy(
     before anything is deployed.
     """
     from sharing.chain.connect import connect
-    from sharing.chain.deployment import default_deployment_path, deploy_system, write_deployment
+    from sharing.chain.deployment import (
+        default_deployment_path,
+        deploy_system,
+        live_deployment,
+        write_deployment,
+    )
 
     signer = signer_from_options(keystore, account, password_file)
     policy = policy_from_options(max_fee_gwei, priority_fee_gwei, confirmations, tx_timeout)
     chain = connect(rpc_url, signers=[signer] if signer else [], policy=policy)
     path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
+    live = None if replace else live_deployment(chain, path)
+    if live is not None:
+        raise DeploymentError(
+            f"{path} records the alliance at {live} on this chain, and it is live; nothing "
+            "deployed (give --deployment NEW_FILE for a second alliance, or --replace)"
+        )
     system, settlement = deploy_system(
         chain, signer.address if signer else None, epoch_length=epoch_length
     )

@@ -204,3 +204,11 @@ def test_public_endpoint__no_unlocked_accounts__keys_send_and_anyone_reads(allia
         assert needs.code == 2 and "needs a sender" in needs.err
     finally:
         w.proxy.hide_accounts = False
+
+
+def test_deploy__over_a_live_alliance__refused_nothing_sent(alliance: Pilot) -> None:
+    w = alliance
+    before = w.deployment.read_text()
+    r = w.nothing_sent("governance", lambda: w.as_("governance", "deploy"))
+    assert "is live; nothing deployed" in r.err
+    assert w.deployment.read_text() == before
