@@ -73,7 +73,7 @@ class Chain:
         return int(self.w3.eth.chain_id)
 
     def key_of(self, account: str) -> bytes:
-        """Private key of one of our accounts (to sign EIP-191 pool requests)."""
+        """Private key of one of our accounts (to sign pool requests, EIP-712)."""
         try:
             return self._keys[Web3.to_checksum_address(account)]
         except KeyError:

@@ -168,7 +168,7 @@ class Signer:
         return self._account.sign_transaction(dict(tx))
 
     def sign_message(self, message: SignableMessage) -> SignedMessage:
-        """Sign an EIP-191 message (the pool's signed requests)."""
+        """Sign an EIP-191 message: the pool's requests, EIP-712 typed data (version 0x01)."""
         return self._account.sign_message(message)
 
     # ------------------------------------------------------------ never leak
