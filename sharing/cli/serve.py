@@ -57,8 +57,9 @@ def _secret(path: str | None) -> bytes | None:
               help="Sign-in domain clients connect to (default: HOST:PORT).")
 @click.option("--tokens-out", type=click.Path(dir_okay=False), default=None,
               help="With --demo: write {address: token} of the demo members here (mode 0600).")
-@click.option("--pool", "pool_path", type=click.Path(dir_okay=False), default=None,
-              help="The pool's SQLite database (required without --demo).")
+@click.option("--pool", "pool_path", type=click.Path(dir_okay=False), envvar="SHARING_POOL",
+              default=None, help="The pool's SQLite database (default: $SHARING_POOL, else "
+              "<deployment file>.pool.sqlite, as `sharing pool` uses).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False), default=None,
               help="A `sharing simulate --report` folder for the dashboard.")
 @click.option("--token-secret-file", default=None, metavar="FILE",
@@ -114,20 +115,24 @@ def _deployed_context(
     report: Path | None,
     secret: bytes | None,
 ) -> ServerContext:
-    from sharing.chain.ais import default_deployment_path, load_deployment
     from sharing.chain.connect import rpc_chain
+    from sharing.chain.deployment import default_deployment_path, load_deployment
+    from sharing.cli.pool import default_pool_path
     from sharing.pool.sightings import SightingStore
     from sharing.pool.store import PoolStore
     from sharing.server.auth import TokenAuthority
     from sharing.server.chain_view import BlockPinnedView
+    from sharing.server.context import ServerContext
 
     if not rpc_url:
         raise InputError("serve needs --rpc-url (or --demo for an embedded chain)")
-    if not pool_path:
-        raise InputError("serve needs --pool FILE, the pool's SQLite database")
     chain = rpc_chain(rpc_url)
     path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
     system = load_deployment(chain, path)
+    pool_path = pool_path or str(default_pool_path(path))
+    if not Path(pool_path).exists():
+        raise InputError(f"no pool database at {pool_path}: members fill it with `sharing pool "
+                         "put`; give --pool if it lives elsewhere")
     view = BlockPinnedView(system)
     pool = PoolStore(view, chain_id=chain.chain_id, pool_address=system.address, path=pool_path)
     return ServerContext(
