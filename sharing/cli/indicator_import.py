@@ -16,7 +16,9 @@ is checked before the first transaction of any:
 A part the sender already holds on chain (an earlier, interrupted import)
 is skipped, so running the same import again finishes it; a part between
 commit and reveal is resumed from the journal.  Only then are the parts
-submitted, one after the other, through :func:`sharing.submission.submit_bundle`.
+submitted, one after the other, through :func:`sharing.submission.submit_bundle`,
+and with ``--put`` stored in the pool as each is revealed (the bytes the
+chain holds the hash of; ``--out DIR`` writes them to files instead).
 
 The category of a part is the ATT&CK tactic named by its indicator's or
 its attack pattern's ``mitre-attack`` kill chain phases: exactly one, or
@@ -38,6 +40,7 @@ from rich.table import Table
 from sharing.cli._common import console, emit
 from sharing.cli._roles import parse_address, role_options, session_from
 from sharing.cli.indicator import indicator
+from sharing.cli.pool import pool_option
 from sharing.errors import ChainError, InputError
 
 
@@ -146,6 +149,19 @@ def _render(result: dict[str, Any]) -> None:
         console.print(f"left out (in no indicator's part): {', '.join(result['left_out'])}")
 
 
+def _put_parts(session: Any, pool_path: str | None, parts: list[_Part],
+               recipients: tuple[str, ...]) -> None:
+    """Store every part the sender holds on chain in the pool (a restatement changes nothing)."""
+    from sharing.cli.pool import _request, _store
+
+    with _store(session, pool_path) as store:
+        for part in parts:
+            digest = part.described.content_hash
+            done = store.put(part.described.json_text,
+                             _request(session, "put", digest, recipients))
+            part.state += ", in the pool" if done.created else ", already in the pool"
+
+
 @indicator.command("import")
 @click.option("--bundle", "bundle_path", required=True,
               help="STIX 2.1 bundle with one or more indicators (JSON file).")
@@ -164,6 +180,9 @@ def _render(result: dict[str, Any]) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Write each part's canonical JSON to DIR/<content hash>.json (what "
               "`sharing pool put` stores).")
+@click.option("--put", "put_in_pool", is_flag=True,
+              help="Store each part in the pool once revealed (as `sharing pool put`).")
+@pool_option
 @click.option("--dry-run", is_flag=True, help="Check every part on chain; send nothing.")
 @role_options
 def import_command(
@@ -174,6 +193,8 @@ def import_command(
     recipients: tuple[str, ...],
     journal_dir: str | None,
     out_dir: str | None,
+    put_in_pool: bool,
+    pool_path: str | None,
     dry_run: bool,
     **opts: Any,
 ) -> None:
@@ -226,6 +247,8 @@ def import_command(
                 ) from None
             part.state = "submitted"
             part.transactions = tuple(done.transactions)
+        if put_in_pool:
+            _put_parts(session, pool_path, parts, named)
     result = {
         "bundle": bundle_path,
         "sender": sender,

@@ -110,25 +110,30 @@ def test_import__category_checked_against_the_bundle(node, capsys):
 def test_import__apt1_shape_twelve_submissions_then_the_pool_accepts_each(node, capsys):
     chain, system = node["chain"], node["system"]
     out = node["tmp"] / "parts"
+    pool_file = node["tmp"] / "apt1.pool.sqlite"
     code, result, err = run_import(node, capsys, apt1_like(), "--category",
-                                   "command-and-control", "--claim-untagged", "--out", str(out))
+                                   "command-and-control", "--claim-untagged", "--out", str(out),
+                                   "--put", "--pool", str(pool_file))
     assert code == 0, err
     parts = result["parts"]
-    assert len(parts) == 12 and all(p["state"] == "submitted" for p in parts)
+    assert len(parts) == 12 and all(p["state"] == "submitted, in the pool" for p in parts)
     assert all(len(p["transactions"]) == 2 for p in parts)
     assert {p["category_source"] for p in parts} == {"claimed (--claim-untagged)"}
     assert result["left_out"] and result["left_out"][0].startswith("report--")
-    pool = PoolStore(system, chain_id=chain.chain_id, pool_address=system.address)
     firm = chain.accounts[1]
-    for p in parts:
-        digest = bytes.fromhex(p["content_hash"][2:])
-        state = system.indicator(digest)
-        assert (state.submitter, state.status) == (firm, Status.PENDING)
-        text = (out / f"{p['content_hash']}.json").read_text()
-        assert load_indicator_bundle(text).hash_hex == p["content_hash"]
-        request = make_request(chain.key_of(firm), action="put", chain_id=chain.chain_id,
-                               pool=system.address, content_hash=digest)
-        assert pool.put(text, request).created
+    with PoolStore(system, chain_id=chain.chain_id, pool_address=system.address,
+                   path=pool_file) as pool:
+        assert len(pool) == 12
+        for p in parts:
+            digest = bytes.fromhex(p["content_hash"][2:])
+            state = system.indicator(digest)
+            assert (state.submitter, state.status) == (firm, Status.PENDING)
+            text = (out / f"{p['content_hash']}.json").read_text()
+            assert load_indicator_bundle(text).hash_hex == p["content_hash"]
+            assert pool.get_for(firm, digest).json_text == text  # the bytes the chain holds
+            request = make_request(chain.key_of(firm), action="put", chain_id=chain.chain_id,
+                                   pool=system.address, content_hash=digest)
+            assert not pool.put(text, request).created  # already there
     # Running the same import again sends nothing: every part is held already.
     before = sent(chain)
     code, again, err = run_import(node, capsys, apt1_like(), "--category",
