@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from stix_fixtures import apt1_like, attack_object_bundle, malicious_email_like, poisonivy_like
@@ -47,7 +48,8 @@ def sent(chain) -> tuple[int, ...]:
             *(chain.w3.eth.get_transaction_count(a) for a in chain.accounts))
 
 
-def run_import(node, capsys, source: dict, *extra: str) -> tuple[int, dict | None, str]:
+def run_import(node, capsys, source: dict, *extra: str,
+               as_json: bool = True) -> tuple[int, Any, str]:
     from sharing.cli import main
 
     path = node["tmp"] / f"{source['id']}.json"
@@ -56,12 +58,15 @@ def run_import(node, capsys, source: dict, *extra: str) -> tuple[int, dict | Non
     try:
         main(["indicator", "import", "--bundle", str(path), "--from", node["chain"].accounts[1],
               "--rpc-url", node["url"], "--deployment", str(node["deployment"]),
-              "--journal", str(node["tmp"] / "journal"), "--json", *extra])
+              "--journal", str(node["tmp"] / "journal"), *(["--json"] if as_json else []),
+              *extra])
         code = 0
     except SystemExit as exc:
         code = int(exc.code or 0)
     out = capsys.readouterr()
-    return code, (json.loads(out.out) if code == 0 else None), out.err
+    if code == 0 and as_json:
+        return code, json.loads(out.out), out.err
+    return code, out.out, out.err
 
 
 def test_import__tlp_red_part_refused_before_any_transaction(node, capsys):
@@ -152,6 +157,8 @@ def test_import__apt1_shape_twelve_submissions_then_the_pool_accepts_each(node, 
 )
 def test_import__real_shapes_submit_one_indicator_each(node, capsys, source, count):
     before = sent(node["chain"])
+    code, table, err = run_import(node, capsys, source, "--dry-run", as_json=False)
+    assert code == 0 and f"{count} indicators" in table and "checked (dry run)" in table, err
     code, dry, err = run_import(node, capsys, source, "--dry-run")
     assert code == 0, err
     assert [p["state"] for p in dry["parts"]] == ["checked (dry run)"] * count
