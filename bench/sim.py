@@ -112,6 +112,29 @@ def _strip(result: dict) -> dict:  # type: ignore[type-arg]
     }
 
 
+def alliance_check() -> dict[str, float | int]:
+    """The issue's acceptance run: 200 firms, 3 rounds, tiered and open, on a default anvil.
+
+    What ``sharing simulate --firms 200 --rounds 3 --regime tiered,open --rpc-url URL``
+    does, beside the ceiling measured on a fresh default anvil just before.
+    """
+    cfg = SimulationConfig(firms=200, rounds=3, regimes=("tiered", "open"), seed=0)
+    out: dict[str, float | int] = {}
+    with default_anvil() as (url, _):
+        reference = ceiling(url, fast=False)
+    with default_anvil() as (url, _):
+        result = simulate(rpc_chain(url), cfg)
+    tiered, open_ = result.regimes["tiered"].alliance, result.regimes["open"].alliance
+    assert tiered is not None and open_ is not None
+    out["tx_per_s.ceiling.anvil.200x3"] = round(reference, 1)
+    out["tx_per_s.sim.anvil.200x3"] = result.chain.tx_per_s
+    out["ratio.sim_to_ceiling.anvil.200x3"] = round(result.chain.tx_per_s / reference, 3)
+    out["sim.200x3.tiered.all_share_unique"] = int(tiered.unique)
+    out["sim.200x3.open.all_share_is_equilibrium"] = int(open_.all_share_is_equilibrium)
+    out["sim.200x3.agree"] = int(result.agree and tiered.agree and open_.agree)
+    return out
+
+
 def run() -> dict[str, float | int]:
     cfg = SimulationConfig(firms=FIRMS, rounds=ROUNDS, seed=1)
     size = f"{FIRMS}x{ROUNDS}"
@@ -138,6 +161,7 @@ def run() -> dict[str, float | int]:
         on_anvil.chain.tx_per_s / out["tx_per_s.ceiling_fast_signer.anvil"], 3
     )
     out[f"sim.{size}.anvil.agree"] = int(on_anvil.agree)
+    out.update(alliance_check())
     out[f"sim.{size}.same_result_both_chains"] = int(
         _strip(result.as_dict()) == _strip(on_anvil.as_dict())
     )

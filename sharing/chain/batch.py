@@ -199,14 +199,20 @@ def _abi_type(param: dict[str, Any]) -> str:
 
 
 def is_dev_node(chain: Chain) -> bool:
-    """Whether ``chain`` is an anvil node (batched mining and a pinned base fee work there)."""
-    if chain.kind != "rpc" or not chain.url:
+    """Whether ``chain`` is an anvil node whose accounts' keys this process holds.
+
+    Batched mining and a pinned base fee need anvil; local signing needs the
+    keys (``rpc_chain`` derives them from the development mnemonic, which a
+    node started with another one does not use).
+    """
+    if chain.kind != "rpc" or not chain.url or not chain.accounts:
         return False
     try:
         version = str(chain.w3.provider.make_request("web3_clientVersion", []).get("result"))  # type: ignore[arg-type]
+        key = chain.key_of(chain.accounts[0])
     except Exception:  # noqa: BLE001 - any failure: not a node we can batch on
         return False
-    return version.lower().startswith("anvil")
+    return version.lower().startswith("anvil") and FastSigner(key, 1).address == chain.accounts[0]
 
 
 class BatchDriver:

@@ -25,8 +25,8 @@ from attack_helpers import run_cli
 from sharing.chain.ais import AisSystem, Status
 from sharing.chain.anvil import start_anvil
 from sharing.chain.connect import rpc_chain
-from sharing.chain.contract import Handle
 from sharing.simulation import faults
+from sharing.simulation.engine import Alliance
 
 pytestmark = pytest.mark.anvil
 ACCOUNTS = 14
@@ -37,11 +37,11 @@ def test_node_dies_mid_round__one_line_then_books_hold_after_restart(tmp_path, c
     node = start_anvil(accounts=ACCOUNTS, state=state)
     restarted = None
     try:
-        real = Handle.transact_many
+        real = Alliance._transact_many
         seen = {"vote": 0, "block": None}
 
         def dying(self, calls):
-            # The fifth batch of votes (a round of the N-firm dynamics): the node goes down.
+            # The fifth phase of votes (a profile of the N-firm game): the node goes down.
             if calls and calls[0][0] == "vote":
                 seen["vote"] += 1
                 if seen["vote"] == 5:
@@ -49,7 +49,7 @@ def test_node_dies_mid_round__one_line_then_books_hold_after_restart(tmp_path, c
                     node.stop()
             return real(self, calls)
 
-        monkeypatch.setattr(Handle, "transact_many", dying)
+        monkeypatch.setattr(Alliance, "_transact_many", dying)
         code, out, err = run_cli(capsys, "simulate", "--rpc-url", node.url, "--firms", "3", "--rounds", "4",
                                  "--regime", "tiered", "--seed", "3", "--json")
         monkeypatch.undo()
