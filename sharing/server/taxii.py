@@ -91,6 +91,7 @@ def can_read(ctx: ServerContext, reader: str, view: CollectionView) -> DenyReaso
 
 
 def require_read(ctx: ServerContext, reader: str, view: CollectionView) -> None:
+    """Refuse (403, naming the on-chain rule) a reader who may not read ``view`` now."""
     denied = can_read(ctx, reader, view)
     if denied is not None:
         raise TaxiiError(
