@@ -339,13 +339,10 @@ def submit_bundle(
         A refusal before anything was sent, or an expired commitment.
     """
     sender = Web3.to_checksum_address(sender)
-    chain = system.chain
-    chain_id = chain.chain_id
+    chain_id = system.chain.chain_id
     digest = described.content_hash
     step = on_step or (lambda _name: None)
     entry = journal.load(chain_id, system.address, sender, digest)
-    resumed = entry is not None and entry.state in ("prepared", "committed")
-    txs: list[str] = []
     if entry is not None and entry.state == "revealed":
         state = system.indicator(digest)
         if state.status != Status.NONE and state.submitter == sender:
@@ -356,36 +353,20 @@ def submit_bundle(
             )
         entry = None  # the chain went back (a dev node's snapshot): start afresh
     if entry is not None and entry.state in ("prepared", "committed"):
-        seq, block, stamp = _commit_on_chain(system, entry)
-        if seq != 0:
-            _refuse_if_pending(system, entry, "reveal_tx")
-            closes = stamp + int(system.call("reveal_window"))
-            if chain.timestamp() >= closes:
-                entry.state = "expired"
-                journal.save(entry)
-                raise ChainError(
-                    f"the journalled commitment {entry.commitment} of 0x{digest.hex()} "
-                    f"(block {block}) could be revealed until {closes}, and that has passed; "
-                    "nothing sent; run the same submission again to commit afresh"
-                )
-            admit(described, recipients)
-            step("reveal")
-            receipt = _reveal(system, journal, entry, block)
-            txs.append(_hex(receipt["transactionHash"]))
-            return _result(system, entry, txs, True, journal)
-        state = system.indicator(digest)
-        if state.status != Status.NONE and state.submitter == sender:
-            entry.state = "revealed"
-            journal.save(entry)
-            raise ChainError(
-                f"content 0x{digest.hex()} is already held by {sender} "
-                f"({state.status.name.lower()}); nothing sent"
+        if (entry.category, entry.claimed_class) != (int(category), int(claimed_class)):
+            raise InputError(
+                f"the journalled submission of 0x{digest.hex()} binds category "
+                f"{entry.category} and class {entry.claimed_class}, not {category} and "
+                f"{claimed_class}: run it again with the same terms"
             )
-        _refuse_if_pending(system, entry, "commit_tx")
+        done = _resume(system, journal, entry, described, recipients, step)
+        if done is not None:
+            return done
         # Not on chain: the commit was never mined. Send the same one again (same salt),
         # so that at most one commitment of this content can ever exist.
-    if entry is None or entry.state == "expired":
-        resumed = False
+        preflight(system, sender, described, recipients)
+        resumed = True
+    else:
         key = preflight(system, sender, described, recipients)
         salt = new_salt()
         entry = JournalEntry(
@@ -397,12 +378,9 @@ def submit_bundle(
             category=int(category),
             claimed_class=int(claimed_class),
             salt=_hex(salt),
-            commitment=_hex(
-                commitment_of(digest, salt, sender, category, claimed_class, key)
-            ),
+            commitment=_hex(commitment_of(digest, salt, sender, category, claimed_class, key)),
         )
-    else:
-        preflight(system, sender, described, recipients)
+        resumed = False
     commitment = entry.bytes_of("commitment")
     system.simulate("commit", commitment, sender=sender)
     journal.save(entry)  # durable BEFORE the commit leaves this process
@@ -412,11 +390,56 @@ def submit_bundle(
     entry.commit_tx = _hex(receipt["transactionHash"])
     entry.commit_block = int(receipt["blockNumber"])
     journal.save(entry)
-    txs.append(entry.commit_tx)
     step("reveal")
     reveal = _reveal(system, journal, entry, entry.commit_block)
-    txs.append(_hex(reveal["transactionHash"]))
+    txs = [entry.commit_tx, _hex(reveal["transactionHash"])]
     return _result(system, entry, txs, resumed, journal)
+
+
+def _resume(
+    system: AisSystem,
+    journal: Journal,
+    entry: JournalEntry,
+    described: Any,
+    recipients: Collection[str],
+    step: Callable[[str], None],
+) -> SubmissionResult | None:
+    """Finish a journalled attempt whose commitment is on chain; None if it is not there.
+
+    Raises
+    ------
+    ChainError
+        The commitment's reveal window has passed (the entry is marked
+        expired), the indicator is already revealed, or a step sent earlier
+        is still waiting to be mined; nothing is sent.
+    """
+    digest = entry.bytes_of("content_hash")
+    seq, block, stamp = _commit_on_chain(system, entry)
+    if seq != 0:
+        _refuse_if_pending(system, entry, "reveal_tx")
+        closes = stamp + int(system.call("reveal_window"))
+        if system.chain.timestamp() >= closes:
+            entry.state = "expired"
+            journal.save(entry)
+            raise ChainError(
+                f"the journalled commitment {entry.commitment} of 0x{digest.hex()} "
+                f"(block {block}) could be revealed until {closes}, and that has passed; "
+                "nothing sent; run the same submission again to commit afresh"
+            )
+        admit(described, recipients)
+        step("reveal")
+        receipt = _reveal(system, journal, entry, block)
+        return _result(system, entry, [_hex(receipt["transactionHash"])], True, journal)
+    state = system.indicator(digest)
+    if state.status != Status.NONE and state.submitter == entry.sender:
+        entry.state = "revealed"
+        journal.save(entry)
+        raise ChainError(
+            f"content 0x{digest.hex()} is already held by {entry.sender} "
+            f"({state.status.name.lower()}); nothing sent"
+        )
+    _refuse_if_pending(system, entry, "commit_tx")
+    return None
 
 
 def _result(

@@ -191,3 +191,15 @@ def test_submit__commit_not_mined_in_time__next_run_waits_for_it(
     assert done.resumed is True and len(done.transactions) == 1  # the reveal only
     assert commits(system) == before
     assert system.indicator(item.content_hash).status == Status.PENDING
+
+
+def test_submit__resumed_with_other_terms__refused(system, actors, item, described,
+                                                   tmp_path) -> None:
+    """A commitment binds its category and class: a rerun cannot quietly change them."""
+    journal = Journal(tmp_path)
+    with pytest.raises(Crash):
+        submit(system, actors.firm_core, described, item, journal, on_step=crash_at("reveal"))
+    other = (item.category + 1) % 14
+    with pytest.raises(InputError, match="binds category.*same terms"):
+        submit_bundle(system, actors.firm_core, described, other, item.indicator_class, journal)
+    assert submit(system, actors.firm_core, described, item, journal).resumed is True
