@@ -37,7 +37,7 @@ from sharing.server.dashboard.html import e, page, short, utc
 from sharing.server.dashboard.incentives_page import render_incentives
 from sharing.server.dashboard.indicator_pages import Content, render_indicator, render_indicators
 from sharing.server.dashboard.report import models_folder, read_report
-from sharing.server.dashboard.snapshot import Snapshot, read_snapshot
+from sharing.server.dashboard.snapshot import EventLog, Snapshot, read_snapshot
 
 #: The session cookie's name.
 COOKIE = "sharing_session"
@@ -63,6 +63,7 @@ class SnapshotCache:
         self._guard = threading.Lock()
         self._snap: Snapshot | None = None
         self._timestamps: dict[bytes, int] = {}
+        self._log = EventLog(ctx.system)
 
     def latest_hash(self) -> bytes:
         """Hash of the latest block (one cheap call; the caller holds ``ctx.lock``)."""
@@ -74,7 +75,9 @@ class SnapshotCache:
         with self._guard:
             if self._snap is not None and self._snap.block_hash == latest:
                 return self._snap
-        snap = read_snapshot(self._ctx.system, latest, self._timestamps)
+        with self._guard:
+            previous = self._snap
+        snap = read_snapshot(self._ctx.system, latest, self._timestamps, self._log, previous)
         with self._guard:
             self._snap = snap
         return snap

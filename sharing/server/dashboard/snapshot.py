@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from web3 import Web3
+from web3.exceptions import BlockNotFound
 
 from sharing.chain.ais import ZERO_ADDRESS, AisSystem, Status
 from sharing.chain.ledger import LoggedEvent, events
@@ -334,10 +335,51 @@ class _History:
             self.claimed += int(a["amount"])
 
 
+class EventLog:
+    """The alliance's decoded events, read once, then only the blocks mined since.
+
+    A node's ``eth_getLogs`` over the whole history grows with it (on the
+    embedded chain, quadratically), so a server re-reads only what is new.
+    If the last block read is no longer on the chain (a reverted development
+    chain, a reorganisation), everything is read again.
+    """
+
+    def __init__(self, system: AisSystem) -> None:
+        self._system = system
+        self._events: list[LoggedEvent] = []
+        self._block: int | None = None
+        self._hash: bytes | None = None
+        #: Whether the last :meth:`up_to` read everything again (nothing read before holds).
+        self.reread = True
+
+    def _still_on_chain(self) -> bool:
+        if self._block is None:
+            return False
+        try:
+            block = self._system.chain.w3.eth.get_block(self._block)
+        except BlockNotFound:
+            return False
+        return bytes(block["hash"]) == self._hash
+
+    def up_to(self, number: int) -> list[LoggedEvent]:
+        """Every event from the deployment to block ``number``, in chain order."""
+        system = self._system
+        self.reread = not self._still_on_chain() or self._block is None or number < self._block
+        if self.reread:
+            self._events = events(system, system.deploy_block, number)
+        elif self._block is not None and number > self._block:
+            self._events = self._events + events(system, self._block + 1, number)
+        self._block = number
+        self._hash = bytes(system.chain.w3.eth.get_block(number)["hash"])
+        return self._events
+
+
 def read_snapshot(
     system: AisSystem,
     block_hash: bytes | None = None,
     timestamps: dict[bytes, int] | None = None,
+    log: EventLog | None = None,
+    previous: Snapshot | None = None,
 ) -> Snapshot:
     """Read everything the dashboard shows, at the latest block.
 
@@ -346,13 +388,18 @@ def read_snapshot(
     was mined in between (then the next request reads again).
     ``timestamps`` (block hash -> time) is filled and reused across calls:
     a block's time never changes, so each is fetched once per server.
+    ``log`` keeps the events between calls (:class:`EventLog`); without one
+    they are all read. ``previous``, the snapshot read with the same log
+    before, lends its decided indicators: a decided indicator's record
+    changes only in a transaction that logs an event naming it, so one no
+    new event names is not read again.
     """
     w3 = system.chain.w3
     latest = w3.eth.get_block("latest")
     now = int(latest["timestamp"])
     number = int(latest["number"])
     call = system.call
-    logged = events(system, system.deploy_block, number)
+    logged = (log or EventLog(system)).up_to(number)
     timestamp_of = {} if timestamps is None else timestamps
     for e in logged:
         if e.block_hash not in timestamp_of:
@@ -392,8 +439,21 @@ def read_snapshot(
             )
         )
 
+    settled: dict[bytes, IndicatorView] = {}
+    if previous is not None and log is not None and not log.reread:
+        named = {
+            bytes(e.args[k]) for e in logged if e.block > previous.block_number
+            for k in ("content_hash", "by_content_hash") if k in e.args
+        }
+        settled = {
+            i.content_hash: i for i in previous.indicators
+            if not i.pending and i.content_hash not in named
+        }
     indicators = []
     for h in reversed(history.order):
+        if h in settled:
+            indicators.append(settled[h])
+            continue
         state = system.indicator(h)
         terms = system.terms(h)
         decidable = state.status == Status.PENDING and bool(call("can_finalise", h))
