@@ -188,3 +188,24 @@ def test_errors__unknown_collection_and_path_are_404_taxii_errors(served: Served
         assert response.status_code == 404
         assert response.headers["content-type"] == TAXII
         assert response.json()["http_status"] == "404"
+
+
+def test_collections__pending_holds_the_undecided_and_tlp_collections_their_marking(
+    served: Served, core_root: ApiRoot
+):
+    indicators = served.ctx.extra["members"].indicators
+
+    def indicator_of(label: str) -> str:
+        return next(o["id"] for o in json.loads(indicators[label].bundle_json)["objects"]
+                    if o["type"] == "indicator")
+
+    by_alias = {c.alias: c for c in core_root.collections}
+    pending = {o["id"] for o in by_alias["pending"].get_objects(type="indicator")["objects"]}
+    assert pending == {indicator_of("E")}
+    for alias, label in (("tlp-green", "A"), ("tlp-amber", "B"), ("tlp-clear", "C"),
+                         ("tlp-amber-strict", "D")):
+        ids = {o["id"] for o in by_alias[alias].get_objects(type="indicator")["objects"]}
+        assert ids == {indicator_of(label)}, alias
+    everywhere = {o["id"] for c in by_alias.values()
+                  for o in c.get_objects(type="indicator").get("objects", [])}
+    assert indicator_of("F") not in everywhere  # rejected: served nowhere
