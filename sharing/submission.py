@@ -139,6 +139,11 @@ class Journal:
             return JournalEntry(**data)
         except FileNotFoundError:
             return None
+        except NotADirectoryError:
+            raise InputError(
+                f"cannot use the submission journal at {self.directory}: not a folder; "
+                "give --journal DIR or $SHARING_JOURNAL_DIR"
+            ) from None
         except (OSError, json.JSONDecodeError, TypeError) as exc:
             raise InputError(
                 f"journal entry {path} is unreadable ({exc.__class__.__name__}); it may hold an "
@@ -146,13 +151,28 @@ class Journal:
             ) from None
 
     def save(self, entry: JournalEntry) -> Path:
-        """Write ``entry`` durably: a temporary file, ``fsync``, rename, ``fsync`` of the folder."""
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Write ``entry`` durably: a temporary file, ``fsync``, rename, ``fsync`` of the folder.
+
+        Raises
+        ------
+        InputError
+            The folder cannot be written (before the commit, nothing was sent).
+        """
         path = self.path_of(
             entry.chain_id, entry.alliance, entry.sender, bytes.fromhex(entry.content_hash[2:])
         )
+        try:
+            self._write(path, (json.dumps(asdict(entry), indent=2) + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise InputError(
+                f"cannot write the submission journal at {path}: {exc.strerror or exc}; "
+                "give --journal DIR or $SHARING_JOURNAL_DIR"
+            ) from None
+        return path
+
+    def _write(self, path: Path, data: bytes) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.with_suffix(".tmp")
-        data = (json.dumps(asdict(entry), indent=2) + "\n").encode("utf-8")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, data)
@@ -165,7 +185,6 @@ class Journal:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        return path
 
 
 @dataclass(frozen=True)

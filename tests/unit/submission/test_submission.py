@@ -203,3 +203,21 @@ def test_submit__resumed_with_other_terms__refused(system, actors, item, describ
     with pytest.raises(InputError, match="binds category.*same terms"):
         submit_bundle(system, actors.firm_core, described, other, item.indicator_class, journal)
     assert submit(system, actors.firm_core, described, item, journal).resumed is True
+
+
+def test_journal__unwritable__refused_before_the_commit(system, actors, item, described,
+                                                        tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    before = commits(system)
+    with pytest.raises(InputError, match="cannot use the submission journal.*not a folder"):
+        submit(system, actors.firm_core, described, item, Journal(blocker / "journal"))
+    assert commits(system) == before
+
+    def disk_full(self, path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Journal, "_write", disk_full)
+    with pytest.raises(InputError, match="cannot write the submission journal.*No space left"):
+        submit(system, actors.firm_core, described, item, Journal(tmp_path / "journal"))
+    assert commits(system) == before
