@@ -48,6 +48,7 @@ from sharing.errors import SharingError
 __all__ = [
     "DEFAULT_NONCE_TTL",
     "DEFAULT_TOKEN_TTL",
+    "MAX_OUTSTANDING_NONCES",
     "AuthError",
     "AuthFailure",
     "IssuedToken",
@@ -58,6 +59,8 @@ __all__ = [
 DEFAULT_TOKEN_TTL: Final = 8 * 3600
 #: Lifetime of a nonce and of the sign-in message that carries it, seconds.
 DEFAULT_NONCE_TTL: Final = 300
+#: Nonces remembered at once (each a few dozen bytes).
+MAX_OUTSTANDING_NONCES: Final = 10_000
 _TOKEN_VERSION: Final = "sharing-token/1"
 DEFAULT_STATEMENT: Final = "Sign in to the alliance's TAXII server with this member address."
 
@@ -170,9 +173,16 @@ class TokenAuthority:
     # -- sign-in -------------------------------------------------------------
 
     def new_nonce(self) -> str:
-        """A fresh single-use nonce, remembered for ``nonce_ttl`` seconds."""
+        """A fresh single-use nonce, remembered for ``nonce_ttl`` seconds.
+
+        At most :data:`MAX_OUTSTANDING_NONCES` are remembered: beyond that the
+        oldest is forgotten (its sign-in must start again), so an anonymous
+        caller asking for nonces in a loop cannot grow the server's memory.
+        """
         now = self.now()
         self._nonces = {n: t for n, t in self._nonces.items() if t > now}
+        while len(self._nonces) >= MAX_OUTSTANDING_NONCES:
+            del self._nonces[next(iter(self._nonces))]
         nonce = _siwe().generate_nonce()
         self._nonces[nonce] = now + self.nonce_ttl
         return str(nonce)
