@@ -225,7 +225,7 @@ def test_pages__accessible_basics(served: Any, open_page: Any) -> None:
         assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1
         assert page.locator("h1").count() == 1, path
         assert page.locator("img:not([alt])").count() == 0, path
-        for field in page.locator("input:not([type=hidden]), textarea").all():
+        for field in page.locator("input:not([type=hidden]), textarea, select").all():
             ident = field.get_attribute("id")
             assert ident and page.locator(f'label[for="{ident}"]').count() == 1, path
         assert page.locator("thead th:not([scope=col])").count() == 0, path

@@ -266,3 +266,30 @@ def test_snapshot__incremental_reads_equal_a_fresh_read(served: Any, changed_cha
     assert after.indicator(ind.content_hash).stage == "reveal window"
     lent = [i for i in after.indicators if any(i is j for j in before.indicators)]
     assert len(lent) == len(before.indicators) - 1  # every decided one (not E) was not re-read
+
+
+def test_indicators__filtered_by_submitter_and_tactic(served: Any) -> None:
+    members, found = served.members, served.members.indicators
+    links = re.compile(r'href="/indicators/(0x[0-9a-f]{64})"')
+
+    def listed(query: str) -> set[str]:
+        page = _get(served, "/indicators" + query)
+        assert page.status_code == 200
+        return set(links.findall(page.text))
+
+    everything = listed("")
+    assert everything == {"0x" + i.content_hash.hex() for i in found.values()}
+    critical = listed(f"?firm={members['critical'].lower()}")
+    assert critical == {"0x" + found[k].content_hash.hex() for k in ("A", "D")}
+    tactic = found["A"].category
+    from sharing.standards.categories import CATEGORIES
+
+    by_tactic = listed(f"?tactic={CATEGORIES[tactic].name}")
+    assert by_tactic == {"0x" + i.content_hash.hex() for i in found.values()
+                         if i.category == tactic}
+    assert listed(f"?firm={members['critical']}&tactic={CATEGORIES[tactic].name}") == \
+        critical & by_tactic
+    refused = _get(served, "/indicators?tactic=teleportation")
+    assert refused.status_code == 200 and 'role="alert"' in refused.text
+    assert "teleportation is not an ATT&amp;CK tactic" in refused.text
+    assert set(links.findall(refused.text)) == everything

@@ -35,7 +35,12 @@ from sharing.server.dashboard.account_pages import render_account, render_signin
 from sharing.server.dashboard.alliance_page import names_for, render_alliance
 from sharing.server.dashboard.html import e, page, short, utc
 from sharing.server.dashboard.incentives_page import render_incentives
-from sharing.server.dashboard.indicator_pages import Content, render_indicator, render_indicators
+from sharing.server.dashboard.indicator_pages import (
+    Content,
+    parse_filter,
+    render_indicator,
+    render_indicators,
+)
 from sharing.server.dashboard.report import models_folder, read_report
 from sharing.server.dashboard.snapshot import EventLog, Snapshot, read_snapshot
 
@@ -141,10 +146,15 @@ def routes(ctx: ServerContext) -> list[BaseRoute]:
         return respond(request, "Alliance", "/", lambda s: render_alliance(s, names(s)))
 
     def indicators(request: Request) -> Response:
-        return respond(
-            request, "Indicators", "/indicators", lambda s: render_indicators(s, names(s)),
-            private=reader_of(request) is not None,
-        )
+        firm = request.query_params.get("firm", "")
+        tactic = request.query_params.get("tactic", "")
+
+        def build(snap: Snapshot) -> str:
+            chosen = parse_filter(snap, firm, tactic)
+            return render_indicators(snap, names(snap), chosen)
+
+        return respond(request, "Indicators", "/indicators", build,
+                       private=reader_of(request) is not None)
 
     def indicator(request: Request) -> Response:
         raw = request.path_params["content_hash"]

@@ -112,13 +112,82 @@ HEADERS = (
 )
 
 
-def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
-    """The body of ``/indicators``."""
+@dataclass(frozen=True)
+class Filter:
+    """What the Indicators page lists: one submitter's, one tactic's, or all."""
+
+    firm: str | None = None
+    tactic: int | None = None
+    error: str | None = None
+
+    def keeps(self, ind: IndicatorView) -> bool:
+        """Whether the indicator passes the filter."""
+        return (self.firm is None or ind.submitter == self.firm) and (
+            self.tactic is None or ind.category == self.tactic
+        )
+
+
+def parse_filter(snap: Snapshot, firm: str, tactic: str) -> Filter:
+    """The filter from the page's form (query parameters); a bad value is said, not guessed."""
+    members = {m.address.lower(): m.address for m in snap.members}
+    members.update({i.submitter.lower(): i.submitter for i in snap.indicators})
+    chosen_firm = members.get(firm.strip().lower()) if firm.strip() else None
+    if firm.strip() and chosen_firm is None:
+        return Filter(error=f"{firm} has submitted no indicator on this alliance")
+    chosen_tactic = None
+    if tactic.strip():
+        codes = {c.name: c.code for c in CATEGORIES} | {str(c.code): c.code for c in CATEGORIES}
+        chosen_tactic = codes.get(tactic.strip().lower())
+        if chosen_tactic is None:
+            return Filter(error=f"{tactic} is not an ATT&CK tactic")
+    return Filter(chosen_firm, chosen_tactic)
+
+
+def _filter_form(snap: Snapshot, names: Mapping[str, str], chosen: Filter) -> str:
+    firms = sorted({i.submitter for i in snap.indicators} | {m.address for m in snap.members})
+    firm_options = '<option value="">every submitter</option>' + "".join(
+        f'<option value="{e(f)}"{" selected" if f == chosen.firm else ""}>'
+        f"{e(names.get(f, ''))} {e(short(f))}</option>"
+        for f in firms
+    )
+    tactic_options = '<option value="">every tactic</option>' + "".join(
+        f'<option value="{e(c.name)}"{" selected" if c.code == chosen.tactic else ""}>'
+        f"{e(c.title)}</option>"
+        for c in CATEGORIES
+    )
+    error = (f'<p class="error" role="alert">{e(chosen.error)}; showing all.</p>'
+             if chosen.error else "")
+    return (
+        f'{error}<form method="get" action="/indicators" class="filters" id="filters">'
+        f'<div><label for="firm">Submitter</label><select id="firm" name="firm">{firm_options}'
+        f'</select></div><div><label for="tactic">Tactic</label><select id="tactic" '
+        f'name="tactic">{tactic_options}</select></div>'
+        '<div><button type="submit">Show</button></div></form>'
+    )
+
+
+def render_indicators(
+    snap: Snapshot, names: Mapping[str, str], chosen: Filter | None = None
+) -> str:
+    """The body of ``/indicators``, filtered by submitter and tactic if asked."""
     now = snap.timestamp
+    chosen = chosen or Filter()
+    keep = chosen.keeps
+
+    def by_stage(stage: str) -> list[IndicatorView]:
+        return [i for i in snap.by_stage(stage) if keep(i)]
+
+    def by_status(status: Status) -> list[IndicatorView]:
+        return [i for i in snap.by_status(status) if keep(i)]
+
+    commitments = [c for c in snap.commitments if chosen.firm in (None, c.firm)]
+    if chosen.tactic is not None:
+        commitments = []  # a commitment hides its tactic until it is revealed
     parts = [
         "<h1>Indicators</h1>",
         '<p class="lead">Every indicator revealed on chain, newest first. Open one to see '
         "each step's transaction, the votes and, if you may read it, its STIX content.</p>",
+        _filter_form(snap, names, chosen),
         '<nav aria-label="Sections of this page" class="toc"><ul>'
         '<li><a href="#pending-h">Pending</a></li><li><a href="#verified-h">Verified</a></li>'
         '<li><a href="#rejected-h">Rejected</a></li><li><a href="#other-h">Other</a></li>'
@@ -132,7 +201,7 @@ def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
                     number(c.sequence), address(c.firm, names), when(c.timestamp, now),
                     when(c.reveal_by, now), tx(c.tx_hash),
                 )
-                for c in snap.commitments
+                for c in commitments
             ],
             empty="none.",
             table_id="committed",
@@ -148,7 +217,7 @@ def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
             table(
                 f"{stage.capitalize()}: {explain[stage]}",
                 HEADERS,
-                indicator_rows(snap.by_stage(stage), names, now),
+                indicator_rows(by_stage(stage), names, now),
                 empty="none.",
                 table_id=f"stage-{stage.replace(' ', '-')}",
             )
@@ -158,7 +227,7 @@ def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
         (Status.VERIFIED, "Verified", "verified", "Verified: the submitter is paid its reward"),
         (Status.REJECTED, "Rejected", "rejected", "Rejected: the panel found them invalid"),
     ):
-        found = snap.by_status(status)
+        found = by_status(status)
         parts.append(
             f'<section aria-labelledby="{ident}-h"><h2 id="{ident}-h">{heading} '
             f"({len(found)})</h2>"
@@ -167,7 +236,8 @@ def render_indicators(snap: Snapshot, names: Mapping[str, str]) -> str:
             + _more(len(found))
             + "</section>"
         )
-    other = [i for i in snap.indicators if i.status in (Status.EXPIRED, Status.SUPERSEDED)]
+    other = [i for i in snap.indicators
+             if i.status in (Status.EXPIRED, Status.SUPERSEDED) and keep(i)]
     parts.append(
         '<section aria-labelledby="other-h"><h2 id="other-h">Expired or superseded</h2>'
         + table("Expired or superseded", HEADERS, indicator_rows(other[:MAX_ROWS], names, now),
