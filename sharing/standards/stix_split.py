@@ -17,8 +17,10 @@ so :func:`split_bundle` makes one *part* per ``indicator`` object, holding
 
 Objects keep their order in the source bundle and their bytes exactly
 (custom ``x_`` properties included: :mod:`sharing.standards.stix_parse`).
-Objects that belong to no part (a ``report`` that lists everything, an
-``x-mitre-tactic``) are reported, not submitted.
+Objects of custom *types* (``x-mitre-tactic``, ``x-opencti-...``) never
+enter a part, nor the relationships that lead to them: the pool takes STIX
+2.1 objects only.  Objects that belong to no part (a ``report`` that lists
+everything, those custom objects) are reported, not submitted.
 
 A part's bundle id is derived, so anyone splitting the same source gets
 the same parts and the same content hashes (docs/stix_ids.md):
@@ -77,14 +79,21 @@ def _refs(obj: Mapping[str, Any]) -> Iterable[str]:
             yield granular["marking_ref"]
 
 
+def _custom_type(ident: object) -> bool:
+    """Whether an id names an object of a custom type (``x-...--``), e.g. ``x-mitre-tactic``."""
+    return isinstance(ident, str) and ident.startswith("x-")
+
+
 def _part_ids(indicator_id: str, objects: list[dict[str, Any]], by_id: dict[str, Any]) -> set[str]:
     wanted = {indicator_id}
     for obj in objects:
         kind = obj.get("type")
         ends = (obj.get("source_ref"), obj.get("target_ref"))
         if kind == "relationship" and indicator_id in ends:
-            wanted.add(str(obj["id"]))
             other = ends[1] if ends[0] == indicator_id else ends[0]
+            if _custom_type(other):
+                continue  # the pool takes STIX 2.1 objects only: left out, with its link
+            wanted.add(str(obj["id"]))
             if other in by_id:
                 wanted.add(str(other))
         elif kind == "sighting" and obj.get("sighting_of_ref") == indicator_id:
@@ -95,7 +104,7 @@ def _part_ids(indicator_id: str, objects: list[dict[str, Any]], by_id: dict[str,
         if found is None:
             continue
         for ref in _refs(found):
-            if ref in by_id and ref not in wanted:
+            if ref in by_id and ref not in wanted and not _custom_type(ref):
                 wanted.add(ref)
                 frontier.append(ref)
     return wanted

@@ -139,3 +139,19 @@ def test_admission__recipients_only_with_amber_strict():
     (green, _) = split_bundle(malicious_email_like(Tlp.GREEN)).parts
     with pytest.raises(BundleRejected, match="recipients"):
         admit(load_indicator_bundle(green.bundle), ["0x" + "11" * 20])
+
+
+def test_split__custom_object_types_and_their_links_stay_out_of_parts():
+    from stix_fixtures import relationship
+
+    source = attack_object_bundle()
+    tactic = next(o for o in source["objects"] if o["type"] == "x-mitre-tactic")
+    beacon = next(o for o in source["objects"] if o["type"] == "indicator")
+    link = relationship(beacon, "related-to", tactic, beacon["created_by_ref"],
+                        beacon["object_marking_refs"])
+    source["objects"].append(link)
+    split = split_bundle(source)
+    (part,) = split.parts
+    assert tactic["id"] not in part.object_ids and link["id"] not in part.object_ids
+    assert {tactic["id"], link["id"]} <= set(split.left_out)
+    load_indicator_bundle(part.bundle)  # valid: no custom type inside
