@@ -66,7 +66,7 @@ wallet_option = click.option(
 def _request(session: Session, action: str, content_hash: bytes | None = None,
              recipients: tuple[str, ...] = (), wallet: str | None = None) -> Any:
     """A request signed by the sender's key (for ``wallet``, if given), or None without one."""
-    from sharing.pool.access import make_request
+    from sharing.pool.requests import make_request
 
     if session.sender is None:
         if wallet is not None:

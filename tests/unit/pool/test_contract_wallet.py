@@ -7,7 +7,7 @@ from eth_account import Account
 
 from sharing.chain.compile import load_artifact
 from sharing.chain.contract import deploy
-from sharing.pool.access import DenyReason, PoolAccessDenied, make_request
+from sharing.pool.requests import DenyReason, PoolAccessDenied, make_request
 from sharing.pool.store import PoolStore
 from sharing.standards.stix import Tlp
 from sharing.standards.synthetic import generate_indicator

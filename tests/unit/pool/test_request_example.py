@@ -9,7 +9,7 @@ from typing import Any
 
 from eth_account import Account
 
-from sharing.pool.access import PoolRequest, SignedRequest, recover_request, sign_request
+from sharing.pool.requests import PoolRequest, SignedRequest, recover_request, sign_request
 
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "pool_requests.md"
 #: anvil's first development key: published, as the page says.
