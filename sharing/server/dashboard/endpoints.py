@@ -78,10 +78,9 @@ class SnapshotCache:
         """The snapshot at the latest block; the caller holds ``ctx.lock``."""
         latest = self.latest_hash()
         with self._guard:
-            if self._snap is not None and self._snap.block_hash == latest:
-                return self._snap
-        with self._guard:
             previous = self._snap
+        if previous is not None and previous.block_hash == latest:
+            return previous
         snap = read_snapshot(self._ctx.system, latest, self._timestamps, self._log, previous)
         with self._guard:
             self._snap = snap
