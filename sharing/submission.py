@@ -107,6 +107,8 @@ class JournalEntry:
     reveal_tx: str | None = None
     created: int = field(default_factory=lambda: int(time.time()))
     version: int = ENTRY_VERSION
+    #: Where the bundle was read from (so a user can find it to run the submission again).
+    source: str | None = None
 
     def bytes_of(self, name: str) -> bytes:
         """A hex field as bytes."""
@@ -123,6 +125,17 @@ class Journal:
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
+
+    def entries(self, chain_id: int, alliance: str) -> list[JournalEntry]:
+        """Every readable entry for one alliance, oldest first (unreadable files are skipped)."""
+        found: list[JournalEntry] = []
+        pattern = f"{chain_id}-{alliance.lower()}-*.json"
+        for path in sorted(self.directory.glob(pattern)) if self.directory.is_dir() else []:
+            try:
+                found.append(JournalEntry(**json.loads(path.read_text(encoding="utf-8"))))
+            except (OSError, json.JSONDecodeError, TypeError):
+                continue
+        return sorted(found, key=lambda e: e.created)
 
     def path_of(self, chain_id: int, alliance: str, sender: str, content_hash: bytes) -> Path:
         """Where the entry of one submission lives."""
@@ -330,6 +343,7 @@ def submit_bundle(
     *,
     recipients: Collection[str] = (),
     on_step: Callable[[str], None] | None = None,
+    source: str | None = None,
 ) -> SubmissionResult:
     """Commit and reveal one described bundle for ``sender``, resuming any journalled attempt.
 
@@ -351,6 +365,8 @@ def submit_bundle(
         bundle in the pool (checked by the admission rule now).
     on_step : callable, optional
         Told ``"commit"``, ``"reveal"`` as each is sent (progress output).
+    source : str, optional
+        Where the bundle came from, kept in the journal entry for the user.
 
     Raises
     ------
@@ -398,6 +414,7 @@ def submit_bundle(
             claimed_class=int(claimed_class),
             salt=_hex(salt),
             commitment=_hex(commitment_of(digest, salt, sender, category, claimed_class, key)),
+            source=source,
         )
         resumed = False
     commitment = entry.bytes_of("commitment")

@@ -152,7 +152,8 @@ def submit(
         )
     sender = session.require_sender("submit")
     journal = Journal(journal_dir or default_journal_dir(session.deployment_path))
-    done = submit_bundle(session.system, sender, ib, cat, cls, journal, recipients=named)
+    done = submit_bundle(session.system, sender, ib, cat, cls, journal, recipients=named,
+                         source=str(Path(bundle_path).resolve()))
     result = _describe(ib) | {
         "firm": sender,
         "class": claimed_class,
@@ -167,6 +168,48 @@ def submit(
         "journal": done.journal,
     }
     emit(result, opts["as_json"], _render)
+
+
+@indicator.command("journal")
+@click.option("--journal", "journal_dir", default=None, metavar="DIR",
+              help="The journal folder (default: $SHARING_JOURNAL_DIR, else journal/ beside "
+              "the deployment file).")
+@role_options
+def journal_command(journal_dir: str | None, **opts: Any) -> None:
+    """Submissions of this alliance in the journal, and what each still needs."""
+    from sharing.submission import Journal, default_journal_dir
+
+    session = session_from(opts)
+    system = session.system
+    journal = Journal(journal_dir or default_journal_dir(session.deployment_path))
+    rows = []
+    now = session.chain.timestamp()
+    for entry in journal.entries(session.chain.chain_id, system.address):
+        seq, _, stamp = system.call("commitment_of", entry.sender, entry.bytes_of("commitment"))
+        closes = int(stamp) + int(system.call("reveal_window")) if int(seq) else None
+        if entry.state == "revealed":
+            todo = "nothing: revealed"
+        elif entry.state == "expired" or (closes is not None and now >= closes):
+            todo = "its commitment expired: run `indicator submit` again to commit afresh"
+        else:
+            todo = "unfinished: run `indicator submit` again with the same bundle to finish it"
+        rows.append({"content_hash": entry.content_hash, "sender": entry.sender,
+                     "state": entry.state, "commit_tx": entry.commit_tx,
+                     "reveal_tx": entry.reveal_tx, "reveal_closes": closes,
+                     "bundle": entry.source, "next": todo})
+    result = {"journal": str(journal.directory), "alliance": system.address,
+              "unfinished": sum(1 for r in rows if r["state"] != "revealed"), "entries": rows}
+
+    def render(r: dict[str, Any]) -> None:
+        t = Table(title=f"Journal {r['journal']}: {r['unfinished']} unfinished")
+        for col in ("content hash", "sender", "state", "bundle", "next"):
+            t.add_column(col)
+        for row in r["entries"]:
+            t.add_row(row["content_hash"], row["sender"], row["state"], str(row["bundle"]),
+                      row["next"])
+        console.print(t)
+
+    emit(result, opts["as_json"], render)
 
 
 COMMANDS: list[click.Command] = [indicator]

@@ -133,6 +133,10 @@ def test_submit__killed_between_commit_and_reveal__resumes_from_the_journal(
     seq, _, _ = system.call("commitment_of", w.firm_b.address,
                             bytes.fromhex(entry["commitment"][2:]))
     assert seq != 0  # the commitment is on chain, and only the journal can reveal it
+    listed = w.anyone("indicator", "journal").json
+    [row] = [r for r in listed["entries"] if r["content_hash"] == entry["content_hash"]]
+    assert row["state"] == "committed" and row["bundle"] == str(bundle.resolve())
+    assert row["next"].startswith("unfinished")
 
     # The same command again: no second commit, the journalled one is revealed.
     mark = w.proxy.mark()
@@ -148,6 +152,9 @@ def test_submit__killed_between_commit_and_reveal__resumes_from_the_journal(
     state = system.indicator(item.content_hash)
     assert state.status == Status.PENDING and state.submitter == w.firm_b.address
     assert json.loads(journal[0].read_text())["state"] == "revealed"
+    listed = w.anyone("indicator", "journal").json
+    assert [r["state"] for r in listed["entries"]
+            if r["content_hash"] == entry["content_hash"]] == ["revealed"]
 
     # And a third run sends nothing: the submission is done.
     again = w.nothing_sent("firm_b", lambda: run_cli(*args))
