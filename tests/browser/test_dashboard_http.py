@@ -293,3 +293,19 @@ def test_indicators__filtered_by_submitter_and_tactic(served: Any) -> None:
     assert refused.status_code == 200 and 'role="alert"' in refused.text
     assert "teleportation is not an ATT&amp;CK tactic" in refused.text
     assert set(links.findall(refused.text)) == everything
+
+
+def test_indicator__window_closed__decidable_now_with_the_command(served: Any,
+                                                                   changed_chain: Any) -> None:
+    pending = served.members.indicators["E"]
+    path = f"/indicators/0x{pending.content_hash.hex()}"
+    assert 'id="decidable"' not in _get(served, path).text
+    with changed_chain.lock:
+        state = changed_chain.system.indicator(pending.content_hash)
+        changed_chain.chain.advance_time(state.vote_closes - changed_chain.chain.timestamp())
+        assert changed_chain.system.call("can_finalise", pending.content_hash)
+    page = _get(served, path).text
+    assert 'id="decidable"' in page and f"sharing finalise 0x{pending.content_hash.hex()}" in page
+    listing = _get(served, "/indicators").text
+    decidable = re.search(r'<table id="stage-decidable-now">.*?</table>', listing, re.S)
+    assert decidable is not None and path in decidable.group(0)

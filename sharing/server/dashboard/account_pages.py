@@ -83,6 +83,11 @@ def render_account(snap: Snapshot, view: AccountView, names: Mapping[str, str]) 
                 empty="nothing awaits your vote.",
                 table_id="awaiting",
             )
+            + (
+                "<p>Vote from a terminal with your key: <code>sharing panel vote HASH --valid "
+                "--cvss VECTOR --scope single|sector|cross-sector</code>, or <code>sharing panel "
+                "vote HASH --invalid</code>.</p>" if view.awaiting_vote else ""
+            )
             + table(
                 "My votes",
                 ("Indicator", "My verdict", "Decision so far", "Transaction"),

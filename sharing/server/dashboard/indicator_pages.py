@@ -343,10 +343,16 @@ def render_indicator(
         )
         if reader is None:
             body += '<p><a href="/signin">Sign in</a> to read what your access allows.</p>'
+    decide = (
+        f'<p class="verdict" id="decidable">The panel has decided: anyone may finalise it now '
+        f"with <code class=wrap>sharing finalise {e(ind.hash_hex)}</code>.</p>"
+        if ind.stage == STAGE_DECIDABLE else ""
+    )
     return (
         f'<p class="crumbs"><a href="/indicators">Indicators</a> /</p>'
         f'<h1>Indicator <code class="wrap">{e(ind.hash_hex)}</code></h1>'
-        f'<section aria-labelledby="chain-h"><h2 id="chain-h">On chain</h2>{chain_facts}</section>'
+        f'{decide}<section aria-labelledby="chain-h"><h2 id="chain-h">On chain</h2>'
+        f"{chain_facts}</section>"
         f'<section aria-labelledby="steps-h"><h2 id="steps-h">History</h2>{steps}{votes}</section>'
         f'<section aria-labelledby="stix-h"><h2 id="stix-h">STIX content</h2>{body}</section>'
     )
