@@ -138,7 +138,7 @@ def prepare_parts(
 
 
 def _render(result: dict[str, Any]) -> None:
-    table = Table(title=f"Import of {result['bundle']}: {len(result['parts'])} indicators")
+    table = Table(title=f"{len(result['parts'])} indicators", caption=str(result["bundle"]))
     for column in ("indicator", "content hash", "TLP", "category", "state"):
         table.add_column(column)
     for row in result["parts"]:
