@@ -84,6 +84,9 @@ def serve(
 
     from sharing.server.app import create_app
 
+    if domain is None and host in ("0.0.0.0", "::"):
+        raise InputError(f"--host {host} listens everywhere: give --domain HOST:PORT, the "
+                         "address clients connect to (the sign-in messages name it)")
     domain = domain or f"{host}:{port}"
     report = Path(report_dir) if report_dir else None
     if demo:
