@@ -16,8 +16,12 @@ E           core        TLP:GREEN         pending (the panel has not voted), in 
 F           small       TLP:GREEN         rejected by the panel, not in the pool
 ==========  ==========  ================  ======================================
 
+Every bundle carries its submitter's alliance pseudonym as an ``identity``
+(``created_by_ref``), the AIS consent marking (EVERYONE) and a confidence.
 A fourth member, the ``newcomer``, has contributed nothing and so has no
-pool access.  Every member signs in with EIP-4361 exactly as a client
+pool access.  The pool is built over a
+:class:`~sharing.server.chain_view.BlockPinnedView`, as ``sharing serve``
+builds it.  Every member signs in with EIP-4361 exactly as a client
 would (:meth:`sharing.server.auth.TokenAuthority.exchange`), and the
 returned mapping holds one bearer token per member address.
 """
