@@ -33,7 +33,7 @@ from sharing.errors import InputError
 
 @click.group()
 def admin() -> None:
-    """Govern the alliance: members, panel, rules, pause (needs GOVERNOR_ROLE or PAUSER_ROLE)."""
+    """Govern the alliance: members, panel, rules, pause, roles (each needs its role)."""
 
 
 def _open(opts: dict[str, Any], role: str = "GOVERNOR_ROLE") -> tuple[Session, str]:
@@ -319,7 +319,7 @@ def unpause(**opts: Any) -> None:
 @click.option("--to", "recipient", required=True, help="Who receives the surplus.")
 @role_options
 def sweep_surplus(recipient: str, **opts: Any) -> None:
-    """Send wei forced into the contract outside ``fund`` to an address (no book touched)."""
+    """Send wei forced into the contract outside fund() to an address (no book touched)."""
     from sharing.errors import Revert
 
     to = parse_address(recipient, "--to")
