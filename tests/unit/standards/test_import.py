@@ -155,3 +155,22 @@ def test_split__custom_object_types_and_their_links_stay_out_of_parts():
     assert tactic["id"] not in part.object_ids and link["id"] not in part.object_ids
     assert {tactic["id"], link["id"]} <= set(split.left_out)
     load_indicator_bundle(part.bundle)  # valid: no custom type inside
+
+
+def test_split__opencti_export_extensions_and_custom_properties_import():
+    """OpenCTI writes its scores both as x_ properties and in its extension definition."""
+    source = malicious_email_like()
+    for obj in source["objects"]:
+        if obj["type"] == "indicator":
+            obj["x_opencti_score"] = 50
+            obj["extensions"] = {
+                "extension-definition--ea279b3e-5c71-4632-ac08-831c66a786ba": {
+                    "extension_type": "property-extension", "score": 50, "detection": True,
+                    "main_observable_type": "Email-Message",
+                }
+            }
+    for part in split_bundle(source).parts:
+        described = load_indicator_bundle(part.bundle)
+        assert b'"x_opencti_score":50' in described.canonical_json
+        assert b'"main_observable_type":"Email-Message"' in described.canonical_json
+        assert admit(described) is Tlp.GREEN
