@@ -64,6 +64,7 @@ def _eligibility(
         "votes_valid": state.valid_votes,
         "votes_invalid": state.invalid_votes,
         "quorum": state.quorum,
+        "vote_opens": state.vote_opens,
         "vote_closes": state.vote_closes,
         "has_voted": voted,
         "can_vote": why is None,
@@ -94,13 +95,14 @@ def pending(address: str | None, **opts: Any) -> None:
 
     def render(r: dict[str, Any]) -> None:
         table = Table(title=f"Pending indicators for {r['panellist']} (seat {r['seat']})")
-        for col in ("content hash", "submitter", "votes +/-", "quorum", "closes", "my vote"):
+        for col in ("content hash", "submitter", "votes +/-", "quorum", "opens", "closes",
+                    "my vote"):
             table.add_column(col)
         for row in r["pending"]:
             mine = "awaited" if row["can_vote"] else row["why_not"]
             table.add_row(row["content_hash"], row["submitter"],
                           f"{row['votes_valid']}/{row['votes_invalid']}", str(row["quorum"]),
-                          str(row["vote_closes"]), mine)
+                          str(row["vote_opens"]), str(row["vote_closes"]), mine)
         console.print(table)
 
     emit(result, opts["as_json"], render)
