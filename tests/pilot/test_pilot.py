@@ -219,3 +219,12 @@ def test_deploy__over_a_live_alliance__refused_nothing_sent(alliance: Pilot) -> 
     r = w.nothing_sent("governance", lambda: w.as_("governance", "deploy"))
     assert "is live; nothing deployed" in r.err
     assert w.deployment.read_text() == before
+    # A copy of the file, replaced on purpose: a second alliance, the first one untouched.
+    copy = w.write("second.json", before)
+    r = run_cli("deploy", "--replace", "--rpc-url", w.proxy.url, "--deployment", str(copy),
+                *w.governance.key_args(w.password_file), "--json")
+    assert r.code == 0, r.err
+    first = json.loads(before)["contracts"]["AisAlliance"]["address"]
+    assert r.json["contracts"]["AisAlliance"]["address"] != first
+    assert json.loads(copy.read_text())["contracts"]["AisAlliance"]["address"] != first
+    assert w.deployment.read_text() == before
