@@ -52,3 +52,21 @@ def test_worked_example__a_keystore_signer_signs_the_same(tmp_path) -> None:
     signer = Signer.from_keystore(write_keystore(tmp_path / "k.json", bytes.fromhex(KEY[2:])),
                                   PASSWORD)
     assert "0x" + sign_request(signer, request).signature.hex() == values["signature"]
+
+
+def test_wire_form__round_trips_and_refuses_garbage() -> None:
+    from sharing.pool.requests import DenyReason, PoolAccessDenied
+
+    typed, values = _page()
+    signed = sign_request(KEY, PoolRequest.parse(json.dumps(typed)))
+    wire = json.loads(signed.to_json())
+    assert wire["typed_data"] == typed and wire["signature"] == values["signature"]
+    again = SignedRequest.from_json(json.dumps(wire, indent=4))  # any spelling
+    assert recover_request(again) == recover_request(signed)
+    for garbage in ("{}", "[]", '{"typed_data": {}, "signature": "0xzz"}', "not json"):
+        try:
+            recover_request(SignedRequest.from_json(garbage))
+        except PoolAccessDenied as exc:
+            assert exc.reason is DenyReason.MALFORMED
+        else:
+            raise AssertionError(f"accepted {garbage!r}")
