@@ -83,6 +83,9 @@ class Artifact:
     compiler_version: str
     source_hash: str
     evm_version: str = EVM_VERSION
+    #: The code a deployment leaves at its address, before any immutable values vyper
+    #: appends (how ``sharing verify`` recognises a deployment of this checkout).
+    bytecode_runtime: str = ""
 
 
 def _compiler_version() -> str:
@@ -139,6 +142,7 @@ def _compile(name: str, digest: str) -> Artifact:
         compiler_version=_compiler_version(),
         source_hash=digest,
         evm_version=EVM_VERSION,
+        bytecode_runtime=runtime,
     )
 
 
@@ -149,7 +153,8 @@ def load_artifact(name: str, rebuild: bool = False) -> Artifact:
     if not rebuild and path.exists():
         try:
             data = json.loads(path.read_text())
-            if data.get("source_hash") == digest:
+            # An entry from before the runtime code was kept is rebuilt once.
+            if data.get("source_hash") == digest and data.get("bytecode_runtime"):
                 return Artifact(**data)
         except (json.JSONDecodeError, TypeError):
             pass  # a corrupt cache entry is simply rebuilt

@@ -170,6 +170,53 @@ def read_deployment(path: Path) -> dict[str, Any]:
     return dict(record)
 
 
+#: Most bytes of immutable values vyper may append to a contract's runtime code.
+MAX_IMMUTABLE_BYTES = 32 * 32
+
+
+def verify_deployment(chain: Chain, path: Path) -> list[dict[str, Any]]:
+    """Check that each contract ``path`` records is the one this checkout compiles.
+
+    The code at each address must be the artifact's runtime code followed by
+    at most :data:`MAX_IMMUTABLE_BYTES` of immutable values (vyper appends
+    them at deployment: the alliance's genesis time and epoch length). A
+    member who receives a deployment file runs this before trusting it.
+
+    Returns
+    -------
+    list of dict
+        Per contract: ``contract``, ``address``, ``matches``, ``code_bytes``,
+        ``runtime_bytes``, ``immutable_bytes`` and, when it does not match,
+        ``why``.
+    """
+    from web3 import Web3
+
+    load_deployment(chain, path)  # the right network, and code at the alliance
+    rows: list[dict[str, Any]] = []
+    for name, entry in read_deployment(path)["contracts"].items():
+        try:
+            artifact = load_artifact(name)
+        except Exception:  # noqa: BLE001 - a contract this checkout does not have
+            rows.append({"contract": name, "address": entry.get("address"), "matches": False,
+                         "why": f"this checkout has no contract {name}"})
+            continue
+        address = Web3.to_checksum_address(entry["address"])
+        code = bytes(chain.w3.eth.get_code(address))
+        runtime = bytes.fromhex(artifact.bytecode_runtime.removeprefix("0x"))
+        tail = len(code) - len(runtime)
+        why = None
+        if not code:
+            why = "no code at the address"
+        elif not code.startswith(runtime):
+            why = "the code differs from this checkout's compilation"
+        elif not 0 <= tail <= MAX_IMMUTABLE_BYTES:
+            why = f"{tail} bytes after the runtime code, more than immutables take"
+        rows.append({"contract": name, "address": address, "matches": why is None,
+                     "code_bytes": len(code), "runtime_bytes": len(runtime),
+                     "immutable_bytes": max(tail, 0), "why": why})
+    return rows
+
+
 def live_deployment(chain: Chain, path: Path) -> str | None:
     """The alliance address ``path`` records if it is deployed on ``chain`` now, else None.
 

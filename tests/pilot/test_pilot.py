@@ -228,3 +228,21 @@ def test_deploy__over_a_live_alliance__refused_nothing_sent(alliance: Pilot) -> 
     assert r.json["contracts"]["AisAlliance"]["address"] != first
     assert json.loads(copy.read_text())["contracts"]["AisAlliance"]["address"] != first
     assert w.deployment.read_text() == before
+
+
+def test_verify__the_deployment_is_this_checkouts_code(alliance: Pilot) -> None:
+    w = alliance
+    r = w.anyone("verify")
+    assert r.code == 0, r.err
+    assert r.json["ok"] is True
+    assert {c["contract"] for c in r.json["contracts"]} == {"AisAlliance", "PesimSettlement"}
+    alliance_row = next(c for c in r.json["contracts"] if c["contract"] == "AisAlliance")
+    assert alliance_row["immutable_bytes"] == 64  # genesis time and epoch length
+    # A file whose settlement entry points at the alliance's code does not verify.
+    record = json.loads(w.deployment.read_text())
+    record["contracts"]["PesimSettlement"]["address"] = record["contracts"]["AisAlliance"][
+        "address"]
+    forged = w.write("forged.json", json.dumps(record))
+    r = run_cli("verify", "--rpc-url", w.proxy.url, "--deployment", str(forged))
+    assert r.code == 1 and r.err.count("\n") == 1
+    assert "PesimSettlement at" in r.err and "differs from this checkout" in r.err
