@@ -126,6 +126,7 @@ class Alliance:
         junk_rate: float = 0.0,
         rounds: int = 1,
         max_reward_wei: int = 0,
+        pesim: bool = False,
     ) -> Alliance:
         """Deploy, register the firms and appoint the panel; fund the pool for ``rounds``.
 
@@ -141,7 +142,12 @@ class Alliance:
         firm_addrs = accounts[1 : 1 + len(tiers)]
         panel_addrs = accounts[1 + len(tiers) : need]
         budget = funding.plan(
-            len(tiers), len(panel_addrs), rounds, max_reward_wei, int(chain.w3.eth.gas_price)
+            len(tiers),
+            len(panel_addrs),
+            rounds,
+            max_reward_wei,
+            int(chain.w3.eth.gas_price),
+            pesim=pesim,
         )
         funding.check_and_fund(chain, driver, gov, firm_addrs, panel_addrs, budget)
         system = AisSystem.deploy(chain, governance=gov, epoch_length=EPOCH)

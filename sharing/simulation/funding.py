@@ -30,6 +30,9 @@ VOTE_GAS = 150_000
 FINALISE_GAS = 200_000
 #: Deploying and configuring the alliance and the PESIM contract, with headroom.
 SETUP_GAS = 40_000_000
+#: What a firm may lock or pay in one PESIM round (collateral and tax), with headroom: the
+#: recommended collateral is about 0.1 to 0.2 ether for the regime's groups (unit 0.1 ether).
+PESIM_ROUND_WEI = 10**18
 #: Rounds played outside the dynamics in one regime: the 2x2 game and the N-firm game's profiles.
 EXTRA_ROUNDS = 16
 
@@ -50,6 +53,7 @@ def plan(
     rounds: int,
     max_reward_wei: int,
     gas_price_wei: int,
+    pesim: bool = False,
 ) -> FundingPlan:
     """The ether a run of ``rounds`` per regime can use.
 
@@ -58,14 +62,15 @@ def plan(
     spend is one regime's longest sequence: ``rounds`` rounds of dynamics
     (each firm paid at most one reward per round) plus one round of margin.
     Gas is priced at twice the larger of the node's price and the pinned
-    base fee.
+    base fee. With the PESIM regime each firm also gets its collateral and
+    tax for every round (:data:`PESIM_ROUND_WEI`).
     """
     price = 2 * max(gas_price_wei, PINNED_BASE_FEE)
     played = rounds + EXTRA_ROUNDS
     indicators = firms + 1  # every firm, and the colluders' junk
     return FundingPlan(
         pool_wei=max_reward_wei * firms * (rounds + 1),
-        firm_gas_wei=played * FIRM_GAS_PER_ROUND * price,
+        firm_gas_wei=played * (FIRM_GAS_PER_ROUND * price + (PESIM_ROUND_WEI if pesim else 0)),
         panellist_gas_wei=played * indicators * VOTE_GAS * price,
         governance_gas_wei=(SETUP_GAS + firms * 200_000 + played * indicators * FINALISE_GAS)
         * price,

@@ -237,6 +237,7 @@ def simulate(
         cfg.junk_rate,
         rounds=cfg.rounds,
         max_reward_wei=max_reward,
+        pesim=any(regimes[n].pesim for n in cfg.regimes),
     )
     tx0 = alliance.system.alliance.transactions
     base = chain.snapshot()

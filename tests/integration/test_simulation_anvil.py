@@ -74,3 +74,12 @@ def test_simulate__funder_short__one_line_and_nothing_sent(default_anvil):
     assert "\n" not in message and "short; nothing was sent" in message and funder in message
     assert chain.w3.eth.block_number == before
     assert chain.w3.eth.get_transaction_count(funder) == 0
+
+
+def test_simulate__default_anvil__pesim_collateral_is_funded_for_derived_firms(default_anvil):
+    cfg = SimulationConfig(
+        firms=12, rounds=1, regimes=("tiered-pesim",), seed=3, strategies=("always",)
+    )
+    result = simulate(rpc_chain(default_anvil), cfg)
+    game = result.regimes["tiered-pesim"].alliance
+    assert result.agree and game is not None and game.unique
