@@ -76,25 +76,14 @@ def hash_command(bundle_path: str, as_json: bool) -> None:
     emit(_describe(_load_bundle(bundle_path)), as_json, _render)
 
 
-def _category(ib: Any, requested: str | None) -> int:
-    from sharing.standards.stix import category_code, category_name
+def _category(ib: Any, requested: str | None, claim_untagged: bool) -> int:
+    from sharing.standards.categories import resolve_category
+    from sharing.standards.stix import category_code
 
-    if requested is None:
-        if len(ib.tactics) != 1:
-            raise InputError(
-                "the bundle names "
-                + (f"{len(ib.tactics)} ATT&CK tactics" if ib.tactics else "no ATT&CK tactic")
-                + "; choose one with --category"
-            )
-        return int(next(iter(ib.tactics)))
-    code = int(category_code(int(requested) if requested.isdigit() else requested))
-    if ib.tactics and code not in ib.tactics:
-        names = ", ".join(sorted(category_name(c) for c in ib.tactics))
-        raise InputError(
-            f"--category {requested!r} is not a tactic of the bundle ({names}); "
-            "the panel would reject it"
-        )
-    return code
+    code = None
+    if requested is not None:
+        code = int(category_code(int(requested) if requested.isdigit() else requested))
+    return resolve_category(set(ib.tactics), code, claim_untagged=claim_untagged)[0]
 
 
 @indicator.command("submit")
@@ -103,6 +92,9 @@ def _category(ib: Any, requested: str | None) -> int:
               help="Member account unlocked on the node (a development node); with a key "
               "(--keystore, --account, $SHARING_PRIVATE_KEY) the key's address submits.")
 @click.option("--category", default=None, help="ATT&CK tactic (default: the bundle's only one).")
+@click.option("--claim-untagged", is_flag=True,
+              help="Declare --category for a bundle that names no ATT&CK tactic (the panel "
+              "judges the claim).")
 @click.option("--class", "claimed_class", default="root", show_default=True,
               help="root | specific.")
 @click.option("--recipient", "recipients", multiple=True, metavar="ADDRESS",
@@ -118,6 +110,7 @@ def submit(
     bundle_path: str,
     firm: str | None,
     category: str | None,
+    claim_untagged: bool,
     claimed_class: str,
     recipients: tuple[str, ...],
     expected_chain_id: int | None,
@@ -135,7 +128,7 @@ def submit(
 
     # Offline checks: the bundle, its category and class, what the pool would refuse.
     ib = _load_bundle(bundle_path)
-    cat = _category(ib, category)
+    cat = _category(ib, category, claim_untagged)
     cls = int(class_code(claimed_class))
     named = tuple(parse_address(r, "--recipient") for r in recipients)
     admit(ib, named)

@@ -60,34 +60,11 @@ class _Part:
 
 def _category_of(described: Any, indicator_id: str, requested: int | None,
                  claim_untagged: bool) -> tuple[int, str]:
-    from sharing.standards.categories import category_name
+    from sharing.standards.categories import resolve_category
     from sharing.standards.stix_split import attack_tactics
 
-    tactics = attack_tactics(described.bundle)
-    if not tactics:
-        if requested is None or not claim_untagged:
-            raise InputError(
-                f"{indicator_id} names no ATT&CK tactic (no mitre-attack kill chain phase on "
-                "the indicator or its attack pattern), so the panel could not check a "
-                "category: add the phase to the bundle, or give --category with "
-                "--claim-untagged to submit it as your claim; nothing sent"
-            )
-        return requested, "claimed (--claim-untagged)"
-    if requested is None:
-        if len(tactics) != 1:
-            names = ", ".join(sorted(category_name(c) for c in tactics))
-            raise InputError(
-                f"{indicator_id} names {len(tactics)} ATT&CK tactics ({names}); choose one "
-                "with --category; nothing sent"
-            )
-        return next(iter(tactics)), "bundle"
-    if requested not in tactics:
-        names = ", ".join(sorted(category_name(c) for c in tactics))
-        raise InputError(
-            f"--category {category_name(requested)} is not a tactic of {indicator_id} "
-            f"({names}); the panel would reject it; nothing sent"
-        )
-    return requested, "bundle (--category)"
+    return resolve_category(attack_tactics(described.bundle), requested,
+                            claim_untagged=claim_untagged, subject=indicator_id)
 
 
 def prepare_parts(

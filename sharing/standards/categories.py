@@ -238,3 +238,45 @@ def scope_code(name: str | int) -> int:
     if isinstance(name, str) and name.strip().lower() == "single":
         name = "single-organisation"  # the short name used in tables and quotes
     return _enum_code(Scope, "scope", name)
+
+
+def resolve_category(
+    tactics: frozenset[int] | set[int],
+    requested: int | None,
+    *,
+    claim_untagged: bool = False,
+    subject: str = "the bundle",
+) -> tuple[int, str]:
+    """The category a submission declares, checked against the tactics its content names.
+
+    The panel compares the declared category with the content, so a category
+    the content does not name would be voted invalid: it is refused here, before
+    anything is sent. Content that names no tactic gives the panel nothing to
+    compare with; its submitter must say so explicitly (``claim_untagged``) to
+    declare a category anyway. Returns the code and where it came from
+    (``"bundle"``, ``"bundle (--category)"`` or ``"claimed (--claim-untagged)"``).
+    """
+    if not tactics:
+        if requested is None or not claim_untagged:
+            raise InputError(
+                f"{subject} names no ATT&CK tactic (no mitre-attack kill chain phase on "
+                "the indicator or its attack pattern), so the panel could not check a "
+                "category: add the phase to the bundle, or give --category with "
+                "--claim-untagged to submit it as your claim; nothing sent"
+            )
+        return requested, "claimed (--claim-untagged)"
+    if requested is None:
+        if len(tactics) != 1:
+            names = ", ".join(sorted(category_name(c) for c in tactics))
+            raise InputError(
+                f"{subject} names {len(tactics)} ATT&CK tactics ({names}); choose one "
+                "with --category; nothing sent"
+            )
+        return next(iter(tactics)), "bundle"
+    if requested not in tactics:
+        names = ", ".join(sorted(category_name(c) for c in tactics))
+        raise InputError(
+            f"--category {category_name(requested)} is not a tactic of {subject} "
+            f"({names}); the panel would reject it; nothing sent"
+        )
+    return requested, "bundle (--category)"

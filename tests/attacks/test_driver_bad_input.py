@@ -194,6 +194,30 @@ def test_submit__same_observable_in_new_bytes__refused_before_sending(node, caps
         assert err.count("\n") == 1 and sent(chain) == before
 
 
+def test_submit__bundle_naming_no_tactic__category_only_as_an_explicit_claim(node, capsys):
+    """A bundle whose content names no ATT&CK tactic gives the panel nothing to check a
+    category against: --category alone is refused before sending; with --claim-untagged
+    the member declares it as a claim and it is submitted."""
+    chain = node["chain"]
+    text, h = good_bundle(7)
+    doc = json.loads(text)
+    for obj in doc["objects"]:
+        obj.pop("kill_chain_phases", None)
+    path = bundle_file(node["tmp"], "untagged.json", json.dumps(doc))
+    base = ["indicator", "submit", "--bundle", path, "--firm", chain.accounts[2],
+            "--rpc-url", node["url"], "--deployment", str(node["deployment"])]
+    for extra in ([], ["--category", "execution"]):
+        before = sent(chain)
+        code, _, err = run_cli(capsys, *base, *extra)
+        assert code != 0 and "names no ATT&CK tactic" in err and "--claim-untagged" in err, err
+        assert err.count("\n") == 1 and sent(chain) == before
+    code, out, err = run_cli(capsys, *base, "--category", "execution", "--claim-untagged", "--json")
+    assert code == 0, err
+    from sharing.standards.stix import category_code
+    st = node["system"].indicator(bytes.fromhex(json.loads(out)["content_hash"][2:]))
+    assert st.submitter == chain.accounts[2] and st.category == int(category_code("execution"))
+
+
 def test_submit__no_panel__refused_before_sending(node, capsys):
     chain, system = node["chain"], node["system"]
     system.tx("remove_panellist", chain.accounts[3], sender=chain.accounts[0])
