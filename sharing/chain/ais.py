@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from enum import IntEnum
+from types import EllipsisType
 from typing import Any
 
 from eth_abi import encode
@@ -18,7 +19,7 @@ from web3 import Web3
 from sharing.chain.compile import load_artifact
 from sharing.chain.connect import Chain
 from sharing.chain.contract import Handle, at, deploy, translate_reverts
-from sharing.errors import RevertError
+from sharing.errors import Revert, RevertError
 from sharing.quote import PriceRule, RewardSchedule
 
 CONTRACT = "AisAlliance"
@@ -151,6 +152,48 @@ def decided_status(valid: int, invalid: int, quorum: int) -> Status:
     return Status.PENDING
 
 
+def vote_refusals(
+    *,
+    seat: int | None,
+    status: Status,
+    own_firm: bool,
+    now: int,
+    vote_opens: int,
+    vote_closes: int,
+    eligible_seats: int,
+    appointment_mark: int,
+    appointment: int,
+    voted: bool,
+) -> list[tuple[str, str]]:
+    """Every reason ``AisAlliance.vote`` would refuse a seat's vote, in the contract's order.
+
+    Each is the contract's revert string and a phrase for people. The first
+    is the revert the contract gives; an empty list means the vote would be
+    accepted at time ``now``. The one rule behind ``sharing panel pending``
+    and ``vote`` and the dashboard's "awaiting your vote": a seat may vote on
+    a pending indicator of another firm, inside its window, when the reveal
+    counted the seat (its bit in ``eligible_seats``) and the holder's
+    appointment is no later than the reveal's mark, once.
+    """
+    if seat is None:
+        return [(Revert.CALLER_IS_NOT_A_PANELLIST, "holds no seat")]
+    found: list[tuple[str, str]] = []
+    if status != Status.PENDING:
+        found.append((Revert.INDICATOR_NOT_PENDING, "not pending"))
+    if own_firm:
+        found.append((Revert.PANELLIST_VOTES_ON_OWN_FIRM, "its own firm's indicator"))
+    if now < vote_opens:
+        found.append((Revert.VOTING_NOT_OPEN, "voting not open yet"))
+    if not (eligible_seats >> seat) & 1 or appointment > appointment_mark:
+        found.append((Revert.SEAT_NOT_ELIGIBLE,
+                      "seat not eligible (appointed after the reveal, or excluded at the reveal)"))
+    if now >= vote_closes:
+        found.append((Revert.VOTING_CLOSED, "voting closed"))
+    if voted:
+        found.append((Revert.SEAT_ALREADY_VOTED, "already voted"))
+    return found
+
+
 def new_salt() -> bytes:
     """A fresh 32-byte secret for a commitment."""
     return secrets.token_bytes(32)
@@ -238,6 +281,34 @@ class AisSystem:
             if self.call("seat_holder", seat) == who:
                 return seat
         return None  # pragma: no cover - is_panellist and seat_holder agree
+
+    def vote_refusals(
+        self, panellist: str, content_hash: bytes, seat: int | None | EllipsisType = ...
+    ) -> list[tuple[str, str]]:
+        """:func:`vote_refusals` for ``panellist`` on ``content_hash``, read from the chain now.
+
+        ``seat`` is the panellist's seat when the caller already read it
+        (:meth:`seat_of` costs a call per seat).
+        """
+        who = Web3.to_checksum_address(panellist)
+        if seat is ...:
+            seat = self.seat_of(who)
+        state = self.indicator(content_hash)
+        terms = self.terms(content_hash)
+        affiliation = str(self.call("panellist_affiliation", who))
+        return vote_refusals(
+            seat=seat,
+            status=state.status,
+            own_firm=who == state.submitter
+            or (affiliation != ZERO_ADDRESS and affiliation == state.submitter),
+            now=self.chain.timestamp(),
+            vote_opens=state.vote_opens,
+            vote_closes=state.vote_closes,
+            eligible_seats=terms.eligible_seats,
+            appointment_mark=terms.appointment_mark,
+            appointment=int(self.call("appointment_number", who)),
+            voted=bool(self.call("has_voted", content_hash, who)),
+        )
 
     def member_status(self, account: str) -> dict[str, Any]:
         """What the chain holds about a firm: tier, reputation, money, pool access, seat.

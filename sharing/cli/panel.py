@@ -25,38 +25,19 @@ from sharing.cli._roles import (
     session_from,
     tx_hash,
 )
-from sharing.errors import InputError
+from sharing.errors import InputError, Revert
 
 
 def _eligibility(
     session: Session, panellist: str, seat: int | None, content_hash: bytes
 ) -> dict[str, Any]:
     """One pending indicator as ``panellist`` (holding ``seat``) sees it: may it vote, why not."""
-    from sharing.chain.ais import ZERO_ADDRESS
-
     system = session.system
     state = system.indicator(content_hash)
-    terms = system.terms(content_hash)
-    now = session.chain.timestamp()
-    affiliation = str(system.call("panellist_affiliation", panellist))
-    voted = bool(system.call("has_voted", content_hash, panellist))
-    why: str | None = None
-    if seat is None:
-        why = "holds no seat"
-    elif panellist == state.submitter or (
-        affiliation != ZERO_ADDRESS and affiliation == state.submitter
-    ):
-        why = "its own firm's indicator"
-    elif not (terms.eligible_seats >> seat) & 1 or int(
-        system.call("appointment_number", panellist)
-    ) > terms.appointment_mark:
-        why = "seat not eligible (appointed after the reveal, or excluded at the reveal)"
-    elif voted:
-        why = "already voted"
-    elif now < state.vote_opens:
-        why = "voting not open yet"
-    elif now >= state.vote_closes:
-        why = "voting closed"
+    refusals = system.vote_refusals(panellist, content_hash, seat=seat)
+    voted = any(r == Revert.SEAT_ALREADY_VOTED for r, _ in refusals)
+    why = refusals[0][1] if refusals else None
+    first = refusals[0][0] if refusals else None
     return {
         "content_hash": "0x" + content_hash.hex(),
         "submitter": state.submitter,
@@ -69,6 +50,7 @@ def _eligibility(
         "has_voted": voted,
         "can_vote": why is None,
         "why_not": why,
+        "revert": first,
     }
 
 
@@ -119,8 +101,7 @@ def pending(address: str | None, **opts: Any) -> None:
 def vote(content_hash: str, valid: bool | None, vector: str | None, scope: str | None,
          **opts: Any) -> None:
     """Cast the sender's seat's vote on HASH."""
-    from sharing.chain.ais import Status, WouldRevert
-    from sharing.errors import Revert
+    from sharing.chain.ais import WouldRevert
     from sharing.standards.cvss import parse_cvss
     from sharing.standards.stix import scope_code
 
@@ -143,19 +124,10 @@ def vote(content_hash: str, valid: bool | None, vector: str | None, scope: str |
     seat = system.seat_of(sender)
     if seat is None:
         raise WouldRevert(Revert.CALLER_IS_NOT_A_PANELLIST, "vote", f"{sender} holds no seat")
-    if system.indicator(digest).status != Status.PENDING:
-        raise WouldRevert(Revert.INDICATOR_NOT_PENDING, "vote", f"0x{digest.hex()} is not pending")
     seen = _eligibility(session, sender, seat, digest)
     if not seen["can_vote"]:
-        reasons = {
-            "its own firm's indicator": Revert.PANELLIST_VOTES_ON_OWN_FIRM,
-            "already voted": Revert.SEAT_ALREADY_VOTED,
-            "voting not open yet": Revert.VOTING_NOT_OPEN,
-            "voting closed": Revert.VOTING_CLOSED,
-        }
-        reason = reasons.get(str(seen["why_not"]), Revert.SEAT_NOT_ELIGIBLE)
-        raise WouldRevert(reason, "vote", f"{sender} cannot vote on 0x{digest.hex()}: "
-                          f"{seen['why_not']}")
+        raise WouldRevert(str(seen["revert"]), "vote", f"{sender} cannot vote on "
+                          f"0x{digest.hex()}: {seen['why_not']}")
     receipt = session.send("vote", digest, valid, score_x10, scope_value)
     after = system.indicator(digest)
     result = {"content_hash": "0x" + digest.hex(), "panellist": sender, "valid": valid,

@@ -106,6 +106,7 @@ def serve(
             raise InputError("--tokens-out is for --demo; members get tokens with `sharing token`")
         ctx = _deployed_context(rpc_url, deployment_path, pool_path, domain, report,
                                 _secret(token_secret_file))
+    click.echo(f"dashboard at http://{domain}/", err=True)
     click.echo(f"TAXII 2.1 discovery at http://{domain}/taxii2/", err=True)
     uvicorn.run(create_app(ctx), host=host, port=port, log_level="info")
 

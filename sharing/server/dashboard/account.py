@@ -3,15 +3,16 @@
 The standing (tier, reputation, claimable, owed, access) is
 ``AisSystem.member_status``, what ``sharing member status`` reports. For a panellist, the
 indicators awaiting its vote follow ``AisAlliance.vote``'s eligibility
-rule, read from the chain per indicator (the seat bitmap and appointment
-mark fixed at the reveal, ``has_voted``).
+rule (:func:`~sharing.chain.ais.vote_refusals`, shared with ``sharing panel
+pending``), read from the snapshot and ``has_voted``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sharing.chain.ais import AisSystem, Status
+from sharing.chain.ais import AisSystem, vote_refusals
+from sharing.errors import Revert
 from sharing.server.dashboard.snapshot import (
     Commitment,
     IndicatorView,
@@ -56,18 +57,26 @@ class AccountView:
 def awaiting_vote(system: AisSystem, snap: Snapshot, seat: Seat) -> list[IndicatorView]:
     """Pending indicators this seat's holder may still vote on (now or once voting opens).
 
-    ``AisAlliance.vote``'s rule: the seat is among those fixed at the
-    reveal, held by an appointment no later than the reveal's mark, the
-    submitter is neither the panellist nor its firm, the window has not
-    closed, and the seat has not voted.
+    :func:`~sharing.chain.ais.vote_refusals` is ``AisAlliance.vote``'s rule,
+    the one ``sharing panel pending`` applies: an indicator awaits the seat
+    when nothing but an unopened window stands in the way. ``has_voted`` is
+    read only for those (one call each).
     """
     found = []
     for ind in snap.indicators:
-        if ind.status != Status.PENDING or snap.timestamp >= ind.vote_closes:
-            continue
-        if not (ind.eligible_seats >> seat.index) & 1 or seat.appointment > ind.appointment_mark:
-            continue
-        if ind.submitter in (seat.holder, seat.affiliation):
+        refusals = vote_refusals(
+            seat=seat.index,
+            status=ind.status,
+            own_firm=ind.submitter in (seat.holder, seat.affiliation),
+            now=snap.timestamp,
+            vote_opens=ind.vote_opens,
+            vote_closes=ind.vote_closes,
+            eligible_seats=ind.eligible_seats,
+            appointment_mark=ind.appointment_mark,
+            appointment=seat.appointment,
+            voted=False,
+        )
+        if any(reason != Revert.VOTING_NOT_OPEN for reason, _ in refusals):
             continue
         if system.call("has_voted", ind.content_hash, seat.holder):
             continue
