@@ -18,35 +18,65 @@ from typing import Any
 
 import click
 
-from sharing.cli._common import deployment_option, emit, json_option, rpc_option
+from sharing.cli._common import emit
+from sharing.cli._roles import role_options
 from sharing.errors import ChainError, InputError
 
 
-def _system(
-    rpc_url: str, address: str | None, deployment_path: str | None, sender: str | None
-) -> Any:
-    """Attach to the alliance at ``address``, or to the deployment file's."""
+def _system(opts: dict[str, Any], address: str | None, legacy_sender: str | None,
+            finish: bool) -> tuple[Any, str | None]:
+    """Attach to the alliance at ``address`` (or the deployment file's); who finalises.
+
+    Reading needs no account: a public endpoint serves the audit. Only
+    ``--finish`` sends, from the key given (signed here) or an account the
+    node has unlocked (``--from``, else its first).
+    """
     from web3 import Web3
 
-    from sharing.chain.ais import AisSystem, default_deployment_path, load_deployment
+    from sharing.chain.ais import ZERO_ADDRESS, AisSystem
     from sharing.chain.connect import rpc_chain
+    from sharing.chain.deployment import default_deployment_path, load_deployment
+    from sharing.cli._common import policy_from_options, signer_from_options
 
-    for name, value in (("--alliance", address), ("--sender", sender)):
+    rpc_url = opts["rpc_url"]
+    if not rpc_url:
+        raise InputError("books needs --rpc-url (the embedded chain ends with this process)")
+    if legacy_sender is not None:
+        if opts["sender"] is not None:
+            raise InputError("give --from or --sender (its old name), not both")
+        opts["sender"] = legacy_sender
+    sender = opts["sender"]
+    for name, value in (("--alliance", address), ("--from", sender)):
         if value is not None and not Web3.is_address(value):
             raise InputError(f"{name} {value!r} is not an Ethereum address")
-    chain = rpc_chain(rpc_url)
-    if sender is not None:
-        sender = Web3.to_checksum_address(sender)
-        if sender not in chain.accounts:
+    if address is not None and opts["deployment_path"] is not None:
+        raise InputError("give --alliance or --deployment, not both")
+    signer = signer_from_options(opts["keystore"], opts["account"], opts["password_file"])
+    policy = policy_from_options(opts["max_fee_gwei"], opts["priority_fee_gwei"],
+                                 opts["confirmations"], opts["tx_timeout"])
+    chain = rpc_chain(rpc_url, signers=[signer] if signer else [], policy=policy,
+                      read_only=True)
+    who: str | None = None
+    if signer is not None:
+        who = signer.address
+        if sender is not None and Web3.to_checksum_address(sender) != who:
+            raise InputError(f"--from {sender} is not the address of the key given ({who})")
+    elif sender is not None:
+        who = Web3.to_checksum_address(sender)
+        if who not in chain.accounts:
             raise ChainError(
-                f"account {sender} is not unlocked on the node at {rpc_url}; nothing sent"
+                f"account {who} is not unlocked on the node at {rpc_url}; give its key "
+                "(--keystore, --account or $SHARING_PRIVATE_KEY); nothing sent"
             )
+    elif finish and chain.accounts:
+        who = chain.accounts[0]
     if address is not None:
-        if deployment_path is not None:
-            raise InputError("give --alliance or --deployment, not both")
-        return AisSystem.at(chain, Web3.to_checksum_address(address), sender or chain.accounts[0])
-    path = Path(deployment_path) if deployment_path else default_deployment_path(chain)
-    return load_deployment(chain, path)
+        system = AisSystem.at(chain, Web3.to_checksum_address(address), who or ZERO_ADDRESS)
+    else:
+        path = (Path(opts["deployment_path"]) if opts["deployment_path"]
+                else default_deployment_path(chain))
+        system = load_deployment(chain, path)
+    return system, who
 
 
 def _render(r: dict[str, Any]) -> None:
@@ -98,42 +128,38 @@ def _render(r: dict[str, Any]) -> None:
     is_flag=True,
     help="With --finish, on a dev node (anvil): move the clock past open voting windows first.",
 )
-@click.option(
-    "--sender",
-    default=None,
-    metavar="ADDRESS",
-    help="Unlocked account that sends the finalisations (default: the node's first).",
-)
-@rpc_option
-@deployment_option
-@json_option
+@click.option("--sender", "legacy_sender", default=None, metavar="ADDRESS", hidden=True,
+              help="The old name of --from.")
+@role_options
 def books(
     address: str | None,
     finish: bool,
     advance_clock: bool,
-    sender: str | None,
-    rpc_url: str | None,
-    deployment_path: str | None,
-    as_json: bool,
+    legacy_sender: str | None,
+    **opts: Any,
 ) -> None:
-    """Check an alliance's books from events and storage; list (and --finish) pending indicators."""
+    """Check an alliance's books from events and storage; list (and --finish) pending indicators.
+
+    The audit only reads (any endpoint, no account). ``--finish`` sends the
+    finalisations from the key given, or an account unlocked on a dev node.
+    """
     from sharing.simulation.faults import check_books, finish_interrupted
 
     if advance_clock and not finish:
         raise InputError("--advance-clock only goes with --finish")
-    if not rpc_url:
-        raise InputError("books needs --rpc-url (the embedded chain ends with this process)")
-    system = _system(rpc_url, address, deployment_path, sender)
+    system, sender = _system(opts, address, legacy_sender, finish)
+    as_json = opts["as_json"]
     check = check_books(system)
     finalised: list[bytes] = []
     if finish and check.ok and check.pending:
-        if not (sender or system.chain.accounts):
-            raise ChainError(
-                "no account is unlocked on the node to send the finalisations; give --sender"
+        if sender is None:
+            raise InputError(
+                "--finish needs a sender: --keystore FILE, --account NAME or "
+                "$SHARING_PRIVATE_KEY (or --from ADDRESS unlocked on a development node)"
             )
         finalised = finish_interrupted(
             system,
-            sender=sender or system.chain.accounts[0],
+            sender=sender,
             advance_clock=advance_clock,
             pending=check.pending,
         )

@@ -213,6 +213,37 @@ def test_public_endpoint__no_unlocked_accounts__keys_send_and_anyone_reads(allia
         w.proxy.hide_accounts = False
 
 
+def test_books__audit_reads_anywhere_finish_signs_with_the_key(alliance: Pilot) -> None:
+    """`sharing books` on a node that lists no accounts: the audit needs no key; --finish
+    needs one, and then finalises what the contract can decide, signed here."""
+    w = alliance
+    text, item = bundle_text(8)
+    r = w.as_("firm_b", "indicator", "submit", "--bundle", str(w.write("books.json", text)))
+    assert r.code == 0, r.err
+    h = r.json["content_hash"]
+    open_voting(w)
+    for seat in ("panel_1", "panel_2", "panel_3"):
+        assert w.as_(seat, "panel", "vote", h, "--invalid").code == 0
+    w.proxy.hide_accounts = True
+    try:
+        audit = w.anyone("books")
+        assert audit.code == 0 and audit.json["ok"] is True, audit.err
+        row = next(p for p in audit.json["pending"] if p["content_hash"] == h)
+        assert row["can_finalise"] is True
+        assert audit.json["balance"] == (audit.json["total_claimable"] + audit.json["unallocated"]
+                                         + audit.json["surplus"])
+        w.nothing_sent("outsider", lambda: w.anyone("books", "--finish"))
+        mark = w.proxy.mark()
+        done = w.as_("outsider", "books", "--finish")
+        assert done.code == 0 and h in done.json["finalised"], done.err
+        assert h not in [p["content_hash"] for p in done.json["pending"]]
+        methods = w.proxy.since(mark)
+        assert "eth_sendTransaction" not in methods and "eth_sendRawTransaction" in methods
+        assert system_of(w).indicator(item.content_hash).status == Status.REJECTED
+    finally:
+        w.proxy.hide_accounts = False
+
+
 def test_deploy__over_a_live_alliance__refused_nothing_sent(alliance: Pilot) -> None:
     w = alliance
     before = w.deployment.read_text()
