@@ -35,8 +35,8 @@ def epoch_of(ts: int, genesis: int, length: int) -> int:
 
 
 def price_series(
-    updates: list[tuple[int, int]],
-    rule: PriceRule,
+    updates: list[tuple[int, int, int]],
+    rules: list[tuple[int, int, PriceRule]],
     start: int,
     now: int,
     genesis: int,
@@ -45,15 +45,29 @@ def price_series(
 ) -> PriceSeries:
     """A tactic's index from ``start`` to ``now``, exactly as the contract computes it.
 
-    After each verified report the stored index is the decayed one; between
-    reports it recovers linearly per epoch (``sharing.quote.current_price``,
-    the mirror of ``reward_math._current_price``). The points are the start,
-    each report (the index just before and just after it) and every epoch
-    boundary in between (where recovery steps), so a step chart of the
-    points is the true curve. The rule used is the one in force now.
+    ``updates`` are its ``PriceIndexUpdated`` events and ``rules`` the
+    alliance's ``PriceRuleChanged`` events (the deployment's first), each as
+    ``(timestamp, order on chain, value)``. After each verified report the
+    stored index is the decayed one; between reports it recovers linearly
+    per epoch (``sharing.quote.current_price``, the mirror of
+    ``reward_math._current_price``) under the rule in force at that moment,
+    so a rule change moves the index at once. The points are the start, each
+    event (the index just before and just after it) and every epoch boundary
+    in between (where recovery steps), so a step chart of the points is the
+    true curve.
     """
+    if not rules:
+        raise ValueError("no price rule: the deployment's PriceRuleChanged event is missing")
     points: list[tuple[int, int]] = []
-    stored: tuple[int, int] = (rule.base_bps, 0)  # (stored bps, epoch + 1)
+    stored: tuple[int, int] = (0, 0)  # (stored bps, epoch + 1); 0: never reported
+    timeline = sorted(
+        [(ts, order, False, bps) for ts, order, bps in updates]
+        + [(ts, order, True, r) for ts, order, r in rules],
+        key=lambda e: (e[0], e[1]),
+    )
+    rule = rules[0][2]
+    while timeline and timeline[0][2] and timeline[0][0] <= start:
+        rule = timeline.pop(0)[3]  # type: ignore[assignment]
 
     def at(ts: int) -> int:
         return current_price(stored[0], stored[1], epoch_of(ts, genesis, epoch_length), rule)
@@ -72,10 +86,15 @@ def price_series(
             boundary += epoch_length
 
     points.append((start, at(start)))
-    for ts, new_bps in sorted(updates):
+    for ts, _, is_rule, value in timeline:
+        if ts > now:
+            break
         walk_to(ts)
         points.append((ts, at(ts)))
-        stored = (new_bps, epoch_of(ts, genesis, epoch_length) + 1)
+        if is_rule:
+            rule = value  # type: ignore[assignment]
+        else:
+            stored = (int(value), epoch_of(ts, genesis, epoch_length) + 1)  # type: ignore[arg-type]
         points.append((ts, at(ts)))
     walk_to(now)
     points.append((now, at(now)))

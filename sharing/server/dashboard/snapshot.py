@@ -252,19 +252,21 @@ class _History:
         self.commits: dict[int, tuple[LoggedEvent, int]] = {}
         self.revealed_sequences: set[int] = set()
         self.order: list[bytes] = []
-        self.price_updates: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # (timestamp, order on chain, value): the price chart replays them in chain order.
+        self.price_updates: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        self.price_rules: list[tuple[int, int, PriceRule]] = []
         self.activity: list[Step] = []
         self.funded = 0
         self.claimed = 0
-        for e in logged:
-            self._fold(e, timestamp_of[e.block_hash])
+        for order, e in enumerate(logged):
+            self._fold(e, timestamp_of[e.block_hash], order)
 
     def _step(self, h: bytes, step: Step) -> None:
         """An indicator's step, also listed in the alliance's activity."""
         self.steps[h].append(step)
         self.activity.append(replace(step, content_hash=h))
 
-    def _fold(self, e: LoggedEvent, ts: int) -> None:
+    def _fold(self, e: LoggedEvent, ts: int, order: int) -> None:
         a, tx = e.args, _hex(e.tx_hash)
         name = e.name
         general = GENERAL_ACTIVITY.get(name)
@@ -328,7 +330,11 @@ class _History:
                 "reward owed", e.block, ts, tx, a["firm"], "queued: the pool was short",
                 int(a["amount"])))
         elif name == "PriceIndexUpdated":
-            self.price_updates[int(a["category"])].append((ts, int(a["new_bps"])))
+            self.price_updates[int(a["category"])].append((ts, order, int(a["new_bps"])))
+        elif name == "PriceRuleChanged":
+            self.price_rules.append((ts, order, PriceRule(
+                int(a["base_bps"]), int(a["min_bps"]), int(a["max_bps"]), int(a["decay_bps"]),
+                int(a["recovery_bps"]))))
         elif name == "PoolFunded":
             self.funded += int(a["amount"])
         elif name == "RewardClaimed":
@@ -496,7 +502,7 @@ def read_snapshot(
     start = int(w3.eth.get_block(system.deploy_block)["timestamp"])
     prices = tuple(
         price_series(
-            history.price_updates.get(c, []), rule, max(start, genesis_time), now,
+            history.price_updates.get(c, []), history.price_rules, max(start, genesis_time), now,
             genesis_time, epoch_length, c,
         )
         for c in range(NUM_CATEGORIES)
