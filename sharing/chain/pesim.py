@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak
 
@@ -34,6 +34,9 @@ from sharing.chain.compile import load_artifact
 from sharing.chain.connect import Chain
 from sharing.chain.contract import Handle, at, deploy
 from sharing.errors import InputError
+
+if TYPE_CHECKING:
+    from sharing.chain.batch import BatchDriver
 
 CONTRACT = "PesimSettlement"
 #: Role ids of the contract (snekmate ``access_control``).
@@ -155,6 +158,7 @@ class PesimSystem:
     contract: Handle
     governance: str
     _gas_shape: tuple[int, int] = field(default=(0, -1), repr=False)
+    _logs: Any = field(default=None, repr=False)
 
     # ------------------------------------------------------------ set-up
 
@@ -303,11 +307,17 @@ class PesimSystem:
     def settlement_of(self, receipt: dict[str, Any]) -> OnChainSettlement:
         """Decode a settlement receipt: ``TaxSettled``, ``DefaultMessageApplied``, ``RoundSettled``.
 
-        Everything comes from the events, so any settlement can be audited from logs alone.
+        Everything comes from the events, so any settlement can be audited from
+        logs alone. Web3's receipts and the batch driver's raw ones both decode.
         """
-        (done,) = self.contract.events(receipt, "RoundSettled")
-        rows = sorted(self.contract.events(receipt, "TaxSettled"), key=lambda e: int(e["index"]))
-        defaults = [int(e["index"]) for e in self.contract.events(receipt, "DefaultMessageApplied")]
+        from sharing.chain.batch import LogDecoder
+
+        if self._logs is None:
+            self._logs = LogDecoder(self.contract.artifact.abi, self.address)
+        ev = self._logs.collect([receipt], ("RoundSettled", "TaxSettled", "DefaultMessageApplied"))
+        (done,) = ev["RoundSettled"]
+        rows = sorted(ev["TaxSettled"], key=lambda e: int(e["index"]))
+        defaults = [int(e["index"]) for e in ev["DefaultMessageApplied"]]
         return OnChainSettlement(
             round_id=int(done["round_id"]),
             participants=[str(e["participant"]) for e in rows],
@@ -355,3 +365,54 @@ class PesimSystem:
             info = self.round_info(round_id)
             self.chain.advance_time(max(1, info.message_deadline - self.chain.timestamp()))
         return self.settle(round_id, sender=settler, messages=messages)
+
+    def run_rounds(
+        self,
+        driver: BatchDriver,
+        rounds: Sequence[tuple[Sequence[str], Sequence[fx.FixedMessage], int]],
+        wei_per_unit: int = fx.DEFAULT_WEI_PER_UNIT,
+        design: Design = DEFAULT_DESIGN,
+    ) -> list[OnChainSettlement]:
+        """:meth:`run_round` for independent ``(participants, messages, collateral)`` rounds.
+
+        Through a development node's batch driver: every round's opening in
+        one block, then every registration, every message, every settlement
+        (four blocks, not four transactions a participant). The rounds share
+        no state but the governance's nonce order, so each settles as it
+        would alone.
+        """
+        if not rounds:
+            return []
+        from sharing.chain.batch import LogDecoder
+
+        largest = max(len(p) for p, _m, _c in rounds)
+        self._size(largest, design)
+        gov, c = self.governance, self.contract
+        if self._logs is None:
+            self._logs = LogDecoder(c.artifact.abi, self.address)
+        opens = [
+            ("open_round", (list(p), collateral, wei_per_unit, REGISTRATION_PERIOD_S,
+                            MESSAGE_PERIOD_S, int(design)), gov)
+            for p, _m, collateral in rounds
+        ]
+        opened = self._logs.collect(driver.transact_many(c, opens), ("RoundOpened",))
+        ids = [int(e["round_id"]) for e in opened["RoundOpened"]]
+        registrations, collaterals, submissions = [], [], []
+        for rid, (participants, messages, collateral) in zip(ids, rounds, strict=True):
+            if len(messages) != len(participants):
+                raise InputError("one message per participant")
+            for p, m in zip(participants, messages, strict=True):
+                registrations.append(("register", (rid,), p))
+                collaterals.append(collateral)
+                submissions.append(("submit", (rid, list(m.pi), list(m.x)), p))
+        driver.transact_many(c, registrations, values=collaterals)
+        driver.transact_many(c, submissions)
+        fn = "settle" if design == Design.STORAGE else "settle_with_messages"
+        c.gas_limits.setdefault(fn, settle_gas_cap(largest))
+        settles: list[tuple[str, tuple[Any, ...], str]] = [
+            (fn, (rid,), gov)
+            if design == Design.STORAGE
+            else (fn, (rid, [list(m.pi) for m in msgs], [list(m.x) for m in msgs]), gov)
+            for rid, (_p, msgs, _c) in zip(ids, rounds, strict=True)
+        ]
+        return [self.settlement_of(r) for r in driver.transact_many(c, settles)]

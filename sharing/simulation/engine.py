@@ -113,7 +113,10 @@ class Alliance:
     driver: BatchDriver | None = None
     #: Decodes the alliance's events from receipts of either path.
     logs: LogDecoder | None = None
+    #: Transactions sent to other contracts than the alliance (the PESIM settlements).
+    other_transactions: int = 0
     _round: int = field(default=0, repr=False)
+    _genesis: int | None = field(default=None, repr=False)
 
     @classmethod
     def create(
@@ -192,6 +195,26 @@ class Alliance:
             return self.driver.transact_many(self.system.alliance, calls)
         return self.system.alliance.transact_many(calls)
 
+    def _new_block(self) -> None:
+        """What follows goes in a later block (on anvil, mined only if a read comes first)."""
+        if self.driver is not None:
+            self.driver.new_block()
+        else:
+            self.chain.mine()
+
+    def _advance_time(self, seconds: int) -> None:
+        """Move the clock; on anvil the next phase's block carries the new time."""
+        if self.driver is not None:
+            self.driver.advance_time(seconds)
+        else:
+            self.chain.advance_time(seconds)
+
+    def _view(self, fn: str) -> Any:
+        """One argument-less view of the alliance contract (raw JSON-RPC on anvil)."""
+        if self.driver is not None:
+            return self.driver.call_many(self.system.alliance, [(fn, ())])[0]
+        return self.system.call(fn)
+
     def _access(self) -> BoolArray:
         """``has_access`` of every firm (one batched request on anvil)."""
         s = self.system
@@ -240,7 +263,7 @@ class Alliance:
     def _play_round(self, shares: BoolArray, seed: int | None) -> RoundResult:
         started = time.perf_counter()
         rng = self.rng if seed is None else np.random.default_rng(seed)
-        s, chain = self.system, self.chain
+        s = self.system
         tx0 = s.alliance.transactions
         self.phase = "advance"
         self._advance_to_next_epoch()
@@ -272,7 +295,7 @@ class Alliance:
                 for sub, salt, (key, c, k) in zip(subs, salts, terms, strict=True)
             ]
         )
-        chain.mine()  # a reveal is refused in its commit's block (estimates run on the latest)
+        self._new_block()  # a reveal is refused in its commit's block (estimates run on the latest)
         self.phase = "reveal"
         self._transact_many(
             [
@@ -280,9 +303,9 @@ class Alliance:
                 for sub, salt, (key, c, k) in zip(subs, salts, terms, strict=True)
             ]
         )
-        chain.advance_time(REVEAL_WINDOW)
+        self._advance_time(REVEAL_WINDOW)
         self.phase = "vote"
-        quorum = int(s.call("quorum"))
+        quorum = int(self._view("quorum"))
         votes = []
         decided: list[Submission] = []
         undecided: list[Submission] = []
@@ -298,7 +321,7 @@ class Alliance:
         self.phase = "finalise"
         receipts = self._transact_many([("finalise", (sub.content_hash,), gov) for sub in decided])
         if undecided:
-            chain.advance_time(VOTE_WINDOW)
+            self._advance_time(VOTE_WINDOW)
             receipts += self._transact_many(
                 [("finalise", (sub.content_hash,), gov) for sub in undecided]
             )
@@ -324,14 +347,10 @@ class Alliance:
         index = {f.address: i for i, f in enumerate(self.firms)}
         n = len(self.firms)
         reward = [0] * n
-        for r in receipts:
-            for ev in logs.events(r, "RewardCredited") + logs.events(r, "RewardOwed"):
-                reward[index[ev["firm"]]] += int(ev["amount"])
-        statuses = {
-            ev["content_hash"]: Status(ev["status"])
-            for r in receipts
-            for ev in logs.events(r, "IndicatorFinalised")
-        }
+        found = logs.collect(receipts, ("RewardCredited", "RewardOwed", "IndicatorFinalised"))
+        for ev in found["RewardCredited"] + found["RewardOwed"]:
+            reward[index[ev["firm"]]] += int(ev["amount"])
+        statuses = {ev["content_hash"]: Status(ev["status"]) for ev in found["IndicatorFinalised"]}
         verified = np.zeros(n, dtype=bool)
         junk_verified = expired = 0
         for sub in subs:
@@ -375,6 +394,7 @@ class Alliance:
         """
         assert self.pool is not None
         s, chain = self.system, self.chain
+        chain_id = chain.chain_id
         index = {f.address: i for i, f in enumerate(self.firms)}
         mine: dict[bytes, int] = {}
         for sub in subs:
@@ -382,7 +402,7 @@ class Alliance:
                 req = make_request(
                     chain.key_of(sub.submitter),
                     action="put",
-                    chain_id=chain.chain_id,
+                    chain_id=chain_id,
                     pool=s.address,
                     content_hash=sub.content_hash,
                 )
@@ -393,7 +413,7 @@ class Alliance:
         for i in readers:
             f = self.firms[i]
             req = make_request(
-                chain.key_of(f.address), action="list", chain_id=chain.chain_id, pool=s.address
+                chain.key_of(f.address), action="list", chain_id=chain_id, pool=s.address
             )
             try:
                 seen = {b.content_hash for b in self.pool.readable(req)}
@@ -409,10 +429,12 @@ class Alliance:
             result.payoff[i] += self.params.beta * (value - expected)
 
     def _advance_to_next_epoch(self) -> None:
-        now = self.chain.timestamp()
-        genesis = int(self.system.call("GENESIS_TIME"))
+        now = self.driver.timestamp() if self.driver is not None else self.chain.timestamp()
+        if self._genesis is None:  # immutable: read once
+            self._genesis = int(self._view("GENESIS_TIME"))
+        genesis = self._genesis
         next_epoch_start = genesis + ((now - genesis) // EPOCH + 1) * EPOCH
-        self.chain.advance_time(next_epoch_start - now + 1)
+        self._advance_time(next_epoch_start - now + 1)
 
 
 @dataclass(frozen=True)
@@ -516,14 +538,21 @@ class PesimRounds:
         """Settle one PESIM round per group; add each firm's utility to its payoff."""
         a = self.alliance
         tx0 = self.system.contract.transactions
-        for group, game, msgs, collateral in zip(
-            self.groups, self.games, self.messages, self.collateral, strict=True
-        ):
-            accounts = [a.firms[i].address for i in group]
-            out = self.system.run_round(accounts, msgs, collateral, wei_per_unit=a.unit_wei)
+        accounts = [[a.firms[i].address for i in group] for group in self.groups]
+        rounds = list(zip(accounts, self.messages, self.collateral, strict=True))
+        if a.driver is not None:  # every group's round at once, a block per step
+            settled = self.system.run_rounds(a.driver, rounds, wei_per_unit=a.unit_wei)
+        else:
+            settled = [
+                self.system.run_round(p, msgs, collateral, wei_per_unit=a.unit_wei)
+                for p, msgs, collateral in rounds
+            ]
+        for group, game, out in zip(self.groups, self.games, settled, strict=True):
             x_hat = np.array([float(v) for v in out.x_hat])
             for j, i in enumerate(group):
                 utility = -game.user_cost(j, x_hat) - out.transfers[j] / a.unit_wei
                 result.payoff[i] += utility
                 result.pesim_tax_wei[i] = out.transfers[j]
-        return self.system.contract.transactions - tx0
+        sent = self.system.contract.transactions - tx0
+        a.other_transactions += sent
+        return sent

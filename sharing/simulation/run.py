@@ -239,7 +239,7 @@ def simulate(
         max_reward_wei=max_reward,
         pesim=any(regimes[n].pesim for n in cfg.regimes),
     )
-    tx0 = alliance.system.alliance.transactions
+    tx0 = alliance.system.alliance.transactions + alliance.other_transactions
     base = chain.snapshot()
     out: dict[str, RegimeResult] = {}
     for name in cfg.regimes:
@@ -293,7 +293,7 @@ def simulate(
         )
         chain.revert(base)
         base = chain.snapshot()
-    transactions = alliance.system.alliance.transactions - tx0
+    transactions = alliance.system.alliance.transactions + alliance.other_transactions - tx0
     seconds = time.perf_counter() - started
     return SimulationResult(
         config=RunRecord(

@@ -6,6 +6,8 @@ import pytest
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sharing.chain.ais import CONTRACT
 from sharing.chain.batch import FastSigner, LogDecoder, derive_keys
@@ -38,6 +40,38 @@ def test_fast_signer__same_bytes_as_eth_account(nonce: int, value: int, data: by
     assert raw == bytes(reference.raw_transaction)
     assert tx_hash == bytes(reference.hash)
     assert Account.recover_transaction(raw) == Account.from_key(KEY).address
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    nonce=st.integers(0, 2**64 - 1),
+    gas_price=st.integers(0, 2**80),
+    gas=st.integers(21_000, 2**40),
+    value=st.integers(0, 2**256 - 1),
+    data=st.binary(max_size=300),
+    chain_id=st.sampled_from([1, 31337, 11155111, 2**32]),
+)
+def test_fast_signer__any_field_sizes__same_bytes_as_eth_account(
+    nonce: int, gas_price: int, gas: int, value: int, data: bytes, chain_id: int
+) -> None:
+    """The hand-written RLP agrees with eth-account at every length boundary (0, 1 byte < 0x80, 55, 56+)."""
+    to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+    raw, tx_hash = FastSigner(KEY, chain_id).sign(
+        nonce, gas_price, gas, bytes.fromhex(to[2:]), value, data
+    )
+    reference = Account.from_key(KEY).sign_transaction(
+        {
+            "nonce": nonce,
+            "gasPrice": gas_price,
+            "gas": gas,
+            "to": to,
+            "value": value,
+            "data": data,
+            "chainId": chain_id,
+        }
+    )
+    assert raw == bytes(reference.raw_transaction)
+    assert tx_hash == bytes(reference.hash)
 
 
 def test_derive_keys__are_the_dev_mnemonic_accounts() -> None:
