@@ -53,6 +53,7 @@ __all__ = [
     "AuthFailure",
     "IssuedToken",
     "TokenAuthority",
+    "token_from_authorization",
 ]
 
 #: Lifetime of a token, seconds (a working day).
@@ -98,6 +99,41 @@ class IssuedToken:
     def as_json(self) -> dict[str, Any]:
         """The ``POST /auth/token`` response body."""
         return {"token": self.token, "address": self.address, "expires_at": self.expires_at}
+
+
+def token_from_authorization(header: str) -> str | None:
+    """The token carried by an ``Authorization`` header value (``None`` when it is empty).
+
+    TAXII clients are configured in three ways, and each is accepted:
+    ``Bearer <token>`` (RFC 6750; OpenCTI's "Bearer token"), ``Token
+    <token>`` (``taxii2client.common.TokenAuth``) and ``Basic`` with the
+    token as the password (a feed configured with a user name and a
+    password; the user name is not used: the token alone names the
+    address). Any other scheme is refused as malformed.
+    """
+    header = header.strip()
+    if not header:
+        return None
+    scheme, _, credential = header.partition(" ")
+    scheme, credential = scheme.lower(), credential.strip()
+    if scheme in ("bearer", "token"):
+        return credential or None
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            raise AuthError(AuthFailure.MALFORMED, "unreadable Basic credentials") from None
+        _user, colon, password = decoded.partition(":")
+        if not colon or not password:
+            raise AuthError(
+                AuthFailure.MALFORMED, "Basic credentials need the token as the password"
+            )
+        return password
+    raise AuthError(
+        AuthFailure.MALFORMED,
+        f"use 'Authorization: Bearer <token>' (or Token, or Basic with the token as the "
+        f"password), not {scheme!r}",
+    )
 
 
 def _b64(data: bytes) -> str:

@@ -15,14 +15,15 @@ Mounted at ``/taxii2/`` by :func:`sharing.server.app.create_app`:
 ``GET  .../objects/{oid}/versions/``                         its versions
 ===========================================================  ================================
 
-Every endpoint needs ``Authorization: Bearer <token>``
-(:mod:`sharing.server.auth`; 401 without one or with an expired, forged or
-revoked one).  What a token's address may read is decided at each request
-from the chain's answers now: a collection's ``can_read`` is whether the
-address is a member with pool access at that moment (TLP:CLEAR
-collections: always), reading a collection it cannot read is 403 naming
-the on-chain rule, and inside a readable collection every bundle passes
-the pool's TLP rule (:mod:`sharing.server.taxii_view`).
+Every endpoint needs ``Authorization: Bearer <token>`` (or ``Token``, or
+``Basic`` with the token as the password: :mod:`sharing.server.auth`; 401
+without one or with an expired, forged or revoked one).  What a token's
+address may read is decided at each request from the chain's answers now:
+a collection's ``can_read`` is whether the address is a member with pool
+access at that moment (TLP:CLEAR collections: always), reading a
+collection it cannot read is 403 naming the on-chain rule, and inside a
+readable collection every bundle passes the pool's TLP rule
+(:mod:`sharing.server.taxii_view`).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from sharing.pool.access import DenyReason
-from sharing.server.auth import AuthError
+from sharing.server.auth import AuthError, token_from_authorization
 from sharing.server.context import ServerContext
 from sharing.server.taxii_http import (
     TAXII_MEDIA_TYPE,
@@ -63,16 +64,15 @@ MAX_CONTENT_LENGTH: Final = 1_048_576
 
 
 def reader_of(ctx: ServerContext, request: Request) -> str:
-    """The address the request's bearer token is bound to; 401 otherwise."""
-    header = request.headers.get("authorization", "").strip()
-    scheme, _, token = header.partition(" ")
-    if header and scheme.lower() != "bearer":
-        raise TaxiiError(
-            401, "Unauthorized", f"use 'Authorization: Bearer <token>', not {scheme!r} "
-            "(a token comes from /auth/token or 'sharing token')", "auth-malformed",
-        )
+    """The address the request's token is bound to; 401 otherwise.
+
+    The token may come as ``Bearer``, ``Token`` or the password of ``Basic``
+    (:func:`sharing.server.auth.token_from_authorization`), the ways TAXII
+    clients are configured.
+    """
     try:
-        return ctx.auth.verify(token.strip() or None)
+        token = token_from_authorization(request.headers.get("authorization", ""))
+        return ctx.auth.verify(token)
     except AuthError as exc:
         raise TaxiiError(
             401, "Unauthorized", exc.detail, f"auth-{exc.reason.value.replace(' ', '-')}"

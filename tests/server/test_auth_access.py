@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 import requests
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from server_helpers import Bearer, Served
+from taxii2client.common import TokenAuth
 from taxii2client.exceptions import AccessError
 from taxii2client.v21 import Server
 
@@ -33,6 +36,27 @@ def test_no_token__401_taxii_error_naming_the_scheme(served: Served):
     assert response.json()["error_code"] == "auth-missing"
     basic = requests.get(served.discovery, auth=("user", "pw"), timeout=10)
     assert basic.status_code == 401 and basic.json()["error_code"] == "auth-malformed"
+
+
+def test_token_in_the_ways_taxii_clients_are_configured__all_read(served: Served):
+    """taxii2-client's own TokenAuth ("Token") and a user/password feed (Basic, token as password)."""
+    token = served.token_of("core")
+    assert Server(served.discovery, auth=TokenAuth(token)).api_roots
+    assert Server(served.discovery, user="any-name", password=token).api_roots
+    for scheme in ("Bearer", "bearer", "TOKEN"):
+        reply = requests.get(served.discovery, headers={
+            "Accept": TAXII, "Authorization": f"{scheme} {token}"}, timeout=10)
+        assert reply.status_code == 200, scheme
+    refused = {
+        "Digest abc": "auth-malformed",
+        "Basic !!!notbase64": "auth-malformed",
+        "Basic " + base64.b64encode(b"user-without-password").decode(): "auth-malformed",
+        "Token ": "auth-missing",
+    }
+    for header, code in refused.items():
+        reply = requests.get(served.discovery, headers={
+            "Accept": TAXII, "Authorization": header}, timeout=10)
+        assert reply.status_code == 401 and reply.json()["error_code"] == code, header
 
 
 def test_expired_forged_and_revoked_tokens__refused(served: Served):
