@@ -295,6 +295,7 @@ class BatchDriver:
         self.transactions = 0
         #: The clock moved (or a new block was asked for) since the last block was mined.
         self._stale = False
+        self._pause, self._resume = _mining_switches(self.rpc)
 
     def signer(self, address: str) -> FastSigner:
         """The local signer of one of the chain's accounts (its key must be known)."""
@@ -321,10 +322,10 @@ class BatchDriver:
         senders = list(dict.fromkeys(c.sender for c in calls))
         block_gas = min(max(self.gas_limit, sum(c.gas for c in calls)), MAX_BLOCK_GAS)
         setup: list[tuple[str, list[Any]]] = [
-            ("evm_setAutomine", [False]),
+            *self._pause,
             ("anvil_setNextBlockBaseFeePerGas", [_FEE]),
         ]
-        restore_calls: list[tuple[str, list[Any]]] = [("evm_setAutomine", [True])]
+        restore_calls: list[tuple[str, list[Any]]] = list(self._resume)
         if block_gas > self.gas_limit:
             setup.append(("evm_setBlockGasLimit", [hex(block_gas)]))
             restore_calls.append(("evm_setBlockGasLimit", [hex(self.gas_limit)]))
@@ -538,6 +539,31 @@ class BatchDriver:
         ]
         self.send(calls)
         return sum(c.value for c in calls)
+
+
+def _mining_switches(
+    rpc: Rpc,
+) -> tuple[list[tuple[str, list[Any]]], list[tuple[str, list[Any]]]]:
+    """The requests that stop the node's own mining for a phase, and those that restore it.
+
+    A phase is mined by ``evm_mine`` alone, so the node's mining is paused
+    while it is sent: automining (the default) is switched off, interval
+    mining (``anvil --block-time N``, as a real chain behaves) is set to 0
+    (``evm_setAutomine(false)`` leaves it running, and ``evm_setAutomine(true)``
+    would replace it for good). Afterwards the node mines as it did before
+    the run.
+    """
+    try:
+        automine, interval = rpc.batch(
+            [("anvil_getAutomine", []), ("anvil_getIntervalMining", [])]
+        )
+    except RpcError:  # an anvil without these methods: automining, its default
+        automine, interval = True, None
+    if interval:
+        return [("evm_setIntervalMining", [0])], [("evm_setIntervalMining", [int(interval)])]
+    if automine:
+        return [("evm_setAutomine", [False])], [("evm_setAutomine", [True])]
+    return [], []  # the node mines only when asked: nothing to switch
 
 
 def _address_bytes(address: str) -> bytes:

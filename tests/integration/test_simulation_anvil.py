@@ -20,10 +20,9 @@ pytestmark = pytest.mark.anvil
 CFG = SimulationConfig(firms=12, rounds=2, regimes=("tiered", "open"), seed=3)
 
 
-@pytest.fixture
-def default_anvil() -> Iterator[str]:
+def _anvil(*options: str) -> Iterator[str]:
     port = free_port()
-    proc = subprocess.Popen([str(anvil_binary()), "--port", str(port), "--silent"])
+    proc = subprocess.Popen([str(anvil_binary()), "--port", str(port), "--silent", *options])
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -36,6 +35,25 @@ def default_anvil() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def default_anvil() -> Iterator[str]:
+    yield from _anvil()
+
+
+@pytest.fixture
+def interval_anvil() -> Iterator[str]:
+    """anvil mining a block every second, as a real chain does."""
+    yield from _anvil("--block-time", "1")
+
+
+def mining_mode(url: str) -> tuple[bool, int | None]:
+    """(automine, interval seconds) of the node."""
+    automine, interval = Rpc(url).batch(
+        [("anvil_getAutomine", []), ("anvil_getIntervalMining", [])]
+    )
+    return bool(automine), interval
 
 
 def economic(result: dict) -> dict:
@@ -61,6 +79,24 @@ def test_simulate__default_anvil__batched_same_result_as_the_embedded_chain(defa
     # many transactions per block: far fewer blocks than transactions
     blocks = chain.w3.eth.block_number
     assert on_anvil["chain"]["transactions"] > 3 * blocks
+
+
+def test_simulate__the_node_mines_afterwards_as_it_did_before(default_anvil, interval_anvil):
+    """The batch driver pauses the node's own mining for a phase and gives it back unchanged."""
+    cfg = SimulationConfig(firms=4, rounds=1, regimes=("tiered",), seed=3)
+    assert mining_mode(default_anvil) == (True, None)
+    assert simulate(rpc_chain(default_anvil), cfg).agree
+    assert mining_mode(default_anvil) == (True, None)
+
+    assert mining_mode(interval_anvil) == (False, 1)
+    result = simulate(rpc_chain(interval_anvil), cfg)
+    assert result.agree and result.regimes["tiered"].alliance is not None
+    assert result.regimes["tiered"].alliance.unique
+    assert mining_mode(interval_anvil) == (False, 1)  # not switched to automining
+    chain = rpc_chain(interval_anvil)
+    block = chain.w3.eth.block_number
+    time.sleep(2.5)
+    assert chain.w3.eth.block_number >= block + 2  # still a block a second
 
 
 def test_simulate__funder_short__one_line_and_nothing_sent(default_anvil):
