@@ -23,8 +23,9 @@ FIRMS = int(os.environ.get("NATIONAL_FIRMS", "1000"))
 ROUNDS = int(os.environ.get("NATIONAL_ROUNDS", "100"))
 #: anvil keeps every block, receipt and historical state in memory by default (2 GB after
 #: 100,000 transactions); the run reads only the latest state and fresh receipts, so the
-#: node keeps no historical states and the transactions of its last 64 blocks.
-NODE_OPTIONS = ("--prune-history", "--transaction-block-keeper", "64")
+#: node keeps no historical states and the transactions of its last 4 blocks (measured at
+#: 1,000 x 20: 420 MiB against 783 MiB when it kept 64).
+NODE_OPTIONS = ("--prune-history", "--transaction-block-keeper", "4")
 
 
 def _peak_kib(pid: int) -> int:
