@@ -112,7 +112,8 @@ def served(report_dir: Path) -> Iterator[Served]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: `make chromium` installs Debian's chromium")
+        # A failure, not a skip: a missing browser must not pass the dashboard's tests silently.
+        pytest.fail(f"{CHROMIUM} is absent: `make chromium` (or `make test`) installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
