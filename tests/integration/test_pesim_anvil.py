@@ -77,3 +77,36 @@ def test_pesim_round__anvil_same_code_same_wei():
                 "max_deviation_gain"} <= set(data)
         assert data["taxes_wei"] == expected.taxes_wei and data["sum_taxes_wei"] == 0
         assert data["chain"] == "rpc"
+
+
+@pytest.mark.anvil
+def test_run_rounds__batched_rounds_settle_as_each_alone__a_bad_round_sends_nothing():
+    from sharing.chain.batch import BatchDriver
+    from sharing.errors import InputError
+
+    msgs_a = [fx.FixedMessage.from_real([0.3, 0.1, 0.7], [1.5, 0.25, 0.5]),
+              fx.FixedMessage.from_real([0.0, 0.9, 0.2], [2.0, 0.0, 0.125]),
+              fx.FixedMessage.from_real([0.2, 0.2, 0.2], [1.0, 1.0, 1.0])]
+    msgs_b = [fx.FixedMessage.from_real([0.5, 0.5], [0.5, 0.75]),
+              fx.FixedMessage.from_real([0.1, 0.4], [1.25, 0.0])]
+    local = embedded_chain(6)
+    alone = PesimSystem.deploy(local)
+    expected = [alone.run_round(local.accounts[1:4], msgs_a, 10**18),
+                alone.run_round(local.accounts[4:6], msgs_b, 2 * 10**18)]
+    with running_anvil(accounts=6) as node:
+        chain = rpc_chain(node.url)
+        system = PesimSystem.deploy(chain)
+        driver = BatchDriver(chain)
+        rounds = [(chain.accounts[1:4], msgs_a, 10**18), (chain.accounts[4:6], msgs_b, 2 * 10**18)]
+
+        block = chain.w3.eth.block_number
+        nonce = chain.w3.eth.get_transaction_count(system.governance)
+        with pytest.raises(InputError, match="one message per participant"):
+            system.run_rounds(driver, [rounds[0], (chain.accounts[4:6], msgs_a, 10**18)])
+        assert chain.w3.eth.block_number == block
+        assert chain.w3.eth.get_transaction_count(system.governance) == nonce
+
+        settled = system.run_rounds(driver, rounds)
+        assert [s.transfers for s in settled] == [e.transfers for e in expected]
+        assert [s.x_hat for s in settled] == [e.x_hat for e in expected]
+        assert [s.participants for s in settled] == [list(p) for p, _m, _c in rounds]
